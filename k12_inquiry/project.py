@@ -38,9 +38,9 @@ def warehouse_path() -> Path:
     return _resolve("K12_WAREHOUSE", "warehouse/k12.duckdb")
 
 
-def landing_dir() -> Path:
-    """Parsed copies of the raw extracts, one Parquet file per raw file (`K12_LANDING_DIR`)."""
-    return _resolve("K12_LANDING_DIR", "warehouse/landing")
+def cache_dir() -> Path:
+    """Small working files (UTF-8 copies of Windows-1252 extracts, scan results): `K12_CACHE_DIR`."""
+    return _resolve("K12_CACHE_DIR", "warehouse/cache")
 
 
 def reports_dir() -> Path:

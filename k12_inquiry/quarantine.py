@@ -1,0 +1,45 @@
+"""The quarantine: rows of the raw extracts that failed a row-level rule in `k12 check`.
+
+`k12 check` writes `<cache>/quality/dq_quarantine.parquet`; staging models leave those
+rows out. A quarantine row applies only while the file is unchanged: it carries the file's
+fingerprint (size and modification time), and a dbt test fails when the files have changed
+since the last check.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+QUARANTINE_COLUMNS = {
+    "source_file": "varchar",
+    "file_fingerprint": "varchar",
+    "source_line_number": "bigint",
+    "extract_code": "varchar",
+    "school_year": "integer",
+    "rule": "varchar",
+    "column_name": "varchar",
+    "offending_value": "varchar",
+}
+
+
+def quarantine_path(cache_dir: Path) -> Path:
+    return cache_dir / "quality" / "dq_quarantine.parquet"
+
+
+def empty_sql() -> str:
+    columns = ", ".join(f"null::{kind} as {name}" for name, kind in QUARANTINE_COLUMNS.items())
+    return f"select {columns} where false"
+
+
+def register(con: duckdb.DuckDBPyConnection, cache_dir: Path, schema: str = "raw") -> None:
+    """View `raw.dq_quarantine` over the last check's quarantine (empty before any check)."""
+    path = quarantine_path(cache_dir)
+    con.execute(f"create schema if not exists {schema}")
+    if path.exists():
+        columns = ", ".join(f"{name}::{kind} as {name}" for name, kind in QUARANTINE_COLUMNS.items())
+        sql = f"select {columns} from read_parquet('{str(path).replace(chr(39), chr(39) * 2)}')"
+    else:
+        sql = empty_sql()
+    con.execute(f"create or replace view {schema}.dq_quarantine as {sql}")

@@ -1,0 +1,406 @@
+"""Raw sources: the extract files, read as they come, as one DuckDB view per extract.
+
+A district's files differ in delimiter (caret or comma), encoding (UTF-8 or
+Windows-1252), line endings and column order, and some are broken. `register()` looks at
+every file of the extracts folder (its name, header, encoding, delimiter and ending) and
+creates, in schema `raw`, one view per extract that unions the files of every school year.
+Each row carries its source file, school year, physical line number and the file's
+fingerprint; every contract column is present (NULL when the file lacks it). Nothing is
+dropped: a line with the wrong number of fields is a row with `is_malformed_line = true`.
+
+The views read the files themselves, so dbt, `k12 check` and a notebook all see the
+current files. DuckDB parses UTF-8 only, so a Windows-1252 file is read from a UTF-8 copy
+kept in the cache folder (made again only when the file changes).
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from k12_inquiry import contract
+from k12_inquiry.contract import ExtractSpec
+
+HEAD_BYTES = 64 * 1024
+RAW_SCHEMA = "raw"
+SOURCE_COLUMNS = ("source_file", "school_year", "lea_code_in_file_name", "file_fingerprint",
+                  "source_line_number", "field_count", "is_malformed_line", "raw_line")
+
+
+@dataclass
+class FileProblem:
+    """A problem with a whole file: it stops `k12 check` (error) or is reported (warning)."""
+    severity: str            # "error" or "warning"
+    file: str
+    rule: str
+    message: str
+    what_to_do: str
+    column: str = ""
+
+    def format(self) -> str:
+        where = f"{self.file}" + (f", column '{self.column}'" if self.column else "")
+        return f"{self.severity.upper()} {where} [{self.rule}]: {self.message}. {self.what_to_do}"
+
+
+@dataclass
+class ExtractFile:
+    path: Path
+    extract_code: str
+    school_year: int
+    lea_code: str | None
+
+
+@dataclass
+class RawFile:
+    file: str
+    path: str
+    extract_code: str
+    school_year: int
+    lea_code: str | None
+    encoding: str
+    delimiter: str
+    fingerprint: str
+    header_columns: list[str]
+    unknown_columns: list[str]
+    missing_optional_columns: list[str]
+    readable_path: str              # the file itself, or its UTF-8 copy
+
+
+@dataclass
+class RawReport:
+    extracts_dir: Path
+    cache_dir: Path
+    files: list[RawFile] = field(default_factory=list)
+    problems: list[FileProblem] = field(default_factory=list)
+    _positions: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
+
+    @property
+    def errors(self) -> list[FileProblem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[FileProblem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+class RawFilesError(RuntimeError):
+    """File-level problems that stop the run; the message lists each with what to do."""
+
+    def __init__(self, problems: list[FileProblem]):
+        self.problems = problems
+        super().__init__("\n".join(p.format() for p in problems))
+
+
+# --- discovery ----------------------------------------------------------------------
+
+def discover(extracts_dir: Path, specs: dict[str, ExtractSpec]) -> tuple[list[ExtractFile], list[FileProblem]]:
+    problems: list[FileProblem] = []
+    if not extracts_dir.is_dir():
+        problems.append(FileProblem("error", str(extracts_dir), "extracts_folder",
+                                    "the extracts folder does not exist",
+                                    "Pass the folder that holds your files with --extracts DIR (or set K12_EXTRACTS_DIR)."))
+        return [], problems
+    files: list[ExtractFile] = []
+    seen: dict[tuple, Path] = {}
+    for path in sorted(extracts_dir.iterdir()):
+        if not path.is_file() or path.name.startswith((".", "_")):
+            continue
+        parsed = contract.parse_file_name(path.name)
+        if parsed is None:
+            problems.append(FileProblem("warning", path.name, "file_name",
+                                        "the name does not follow EXTRACT_YYYY-YY.txt, so the file is ignored",
+                                        "Rename it, for example SENR_2024-25.txt (see docs/extracts.md)."))
+            continue
+        if parsed.extract_code not in specs:
+            problems.append(FileProblem("warning", path.name, "unknown_extract",
+                                        f"{parsed.extract_code} is not an extract of the contract, so the file is ignored",
+                                        f"Known extracts: {', '.join(sorted(specs))}."))
+            continue
+        key = (parsed.lea_code, parsed.extract_code, parsed.school_year)
+        if key in seen:
+            problems.append(FileProblem("error", path.name, "duplicate_file",
+                                        f"{seen[key].name} holds the same extract for the same year",
+                                        "Keep one file per extract and school year."))
+            continue
+        seen[key] = path
+        files.append(ExtractFile(path, parsed.extract_code, parsed.school_year, parsed.lea_code))
+    if not files:
+        problems.append(FileProblem("error", str(extracts_dir), "no_extracts",
+                                    "no extract files were found",
+                                    "Put the files in the folder, named like SENR_2024-25.txt (see docs/extracts.md)."))
+        return files, problems
+    # every required extract must be present for every LEA and year that has any file
+    present: dict[tuple, set[str]] = {}
+    for f in files:
+        present.setdefault((f.lea_code, f.school_year), set()).add(f.extract_code)
+    for (lea, year), codes in sorted(present.items(), key=lambda item: (item[0][0] or "", item[0][1])):
+        for code, spec in specs.items():
+            if spec.is_required and code not in codes:
+                name = contract.file_name(code, year, lea)
+                problems.append(FileProblem("error", name, "missing_extract",
+                                            f"the {spec.name} extract for {contract.school_year_label(year)} is missing "
+                                            f"(other extracts for that year are present)",
+                                            f"Export {code} for {contract.school_year_label(year)} and save it as {name}."))
+    return files, problems
+
+
+# --- inspection of one file ---------------------------------------------------------
+
+@dataclass
+class Inspection:
+    encoding: str
+    delimiter: str
+    header: list[str]
+    positions: dict[str, int]          # raw column -> 1-based field position
+    unknown_columns: list[str]
+    missing_optional_columns: list[str]
+
+
+def _split_header(line: str, delimiter: str) -> list[str]:
+    return [part.strip().strip('"').strip() for part in line.split(delimiter)]
+
+
+def inspect_file(path: Path, spec: ExtractSpec) -> tuple[Inspection | None, list[FileProblem]]:
+    name = path.name
+    size = path.stat().st_size
+    if size == 0:
+        return None, [FileProblem("error", name, "empty_file", "the file is empty (0 bytes)",
+                                  "Export the extract again.")]
+    with path.open("rb") as handle:
+        head = handle.read(HEAD_BYTES)
+        handle.seek(max(0, size - HEAD_BYTES))
+        tail = handle.read()
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)) or b"\x00" in head:
+        return None, [FileProblem("error", name, "unreadable_encoding",
+                                  "the file is not text in UTF-8 or Windows-1252 (it looks like UTF-16 or a binary file)",
+                                  "Save or export it as UTF-8 (or Windows-1252) delimited text.")]
+    encoding = "utf-8"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start < len(head) - 4:        # not just a character cut by the 64 KB window
+            encoding = "cp1252"
+    if head.startswith(codecs.BOM_UTF8):
+        head = head[len(codecs.BOM_UTF8):]
+    try:
+        text_head = head.decode(encoding, errors="strict" if encoding == "cp1252" else "ignore")
+    except UnicodeDecodeError:
+        return None, [FileProblem("error", name, "unreadable_encoding",
+                                  "the file is neither UTF-8 nor Windows-1252 text",
+                                  "Save or export it as UTF-8 delimited text.")]
+    header_line = text_head.splitlines()[0] if text_head else ""
+    if "^" in header_line:
+        delimiter = "^"
+    elif "," in header_line:
+        delimiter = ","
+    else:
+        found = next((label for char, label in (("\t", "tab"), ("|", "pipe |"), (";", "semicolon ;")) if char in header_line), None)
+        message = (f"the header is separated by {found}, not by a caret ^ or a comma ," if found
+                   else "the header has a single column: no caret ^ or comma , delimiter was found")
+        return None, [FileProblem("error", name, "wrong_delimiter", message,
+                                  "Export the file with ^ (CALPADS) or , as the delimiter.")]
+    header = _split_header(header_line, delimiter)
+    problems: list[FileProblem] = []
+    normalized = [contract.normalize_header(h) for h in header]
+    duplicates = sorted({h for h, n in zip(header, normalized) if normalized.count(n) > 1})
+    if duplicates:
+        problems.append(FileProblem("error", name, "duplicate_column", f"the header repeats {', '.join(duplicates)}",
+                                    "Export the file with each column once."))
+    positions: dict[str, int] = {}
+    missing_required, missing_optional = [], []
+    for column in spec.columns:
+        if column.normalized_name in normalized:
+            positions[column.raw_column] = normalized.index(column.normalized_name) + 1
+        elif column.is_required_column:
+            missing_required.append(column.column_name)
+        else:
+            missing_optional.append(column.column_name)
+    for column in missing_required:
+        problems.append(FileProblem("error", name, "missing_required_column",
+                                    f"the required column '{column}' is not in the header",
+                                    "Export the extract with all the columns listed in docs/extracts.md "
+                                    "(names are matched ignoring case, spaces and punctuation).", column=column))
+    known = {c.normalized_name for c in spec.columns}
+    unknown = [h for h, n in zip(header, normalized) if n not in known and h]
+    if unknown:
+        problems.append(FileProblem("warning", name, "unknown_columns",
+                                    f"columns not in the contract are ignored: {', '.join(unknown)}",
+                                    "Nothing to do unless one of them is a misspelt contract column."))
+    # truncation: the last line has no line ending and fewer fields than the header
+    if not tail.endswith(b"\n"):
+        last = tail.rsplit(b"\n", 1)[-1].decode(encoding, errors="replace")
+        fields = len(last.split(delimiter))
+        if fields < len(header):
+            problems.append(FileProblem(
+                "error", name, "truncated_file",
+                f"the file ends in the middle of a line: the last line has {fields} of {len(header)} fields and no line ending",
+                "The export or the copy was cut off: export the file again."))
+    inspection = Inspection(encoding, delimiter, header, positions, unknown, missing_optional)
+    return inspection, problems
+
+
+# --- views ----------------------------------------------------------------------------
+
+def _sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _fields_expression(delimiter: str) -> str:
+    if delimiter == "^":
+        return "string_split(line, '^')"
+    quoted = ("list_transform(regexp_extract_all(line || ',', '(\"(?:[^\"]|\"\")*\"|[^,]*),', 1), "
+              "f -> case when f like '\"%\"' then replace(f[2:-2], '\"\"', '\"') else f end)")
+    return f"case when contains(line, '\"') then {quoted} else string_split(line, ',') end"
+
+
+def raw_columns(spec: ExtractSpec) -> list[str]:
+    return list(SOURCE_COLUMNS) + spec.raw_columns
+
+
+def _select_list(spec: ExtractSpec, raw: RawFile | None, positions: dict[str, int] | None) -> str:
+    header_count = len(raw.header_columns) if raw else 0
+    source = [
+        f"{_sql_string(raw.file) if raw else 'null'}::varchar as source_file",
+        f"{raw.school_year if raw else 'null'}::integer as school_year",
+        f"{_sql_string(raw.lea_code) if raw and raw.lea_code else 'null'}::varchar as lea_code_in_file_name",
+        f"{_sql_string(raw.fingerprint) if raw else 'null'}::varchar as file_fingerprint",
+        "source_line_number::bigint as source_line_number",
+        "coalesce(len(fields), 0)::integer as field_count",
+        f"coalesce(len(fields), 0) <> {header_count} as is_malformed_line",
+        f"case when coalesce(len(fields), 0) <> {header_count} then coalesce(line, '') end as raw_line",
+    ]
+    values = []
+    for column in spec.columns:
+        position = (positions or {}).get(column.raw_column)
+        values.append(f"nullif(trim(fields[{position}]), '') as {column.raw_column}" if position
+                      else f"null::varchar as {column.raw_column}")
+    return ",\n           ".join(source + values)
+
+
+def file_select_sql(spec: ExtractSpec, raw: RawFile, positions: dict[str, int]) -> str:
+    """Every data line of one file, with its line number (the header is line 1)."""
+    lines = (f"read_csv({_sql_string(raw.readable_path)}, columns = {{'line': 'VARCHAR'}}, header = false, "
+             f"delim = E'\\x01', quote = '', escape = '', auto_detect = false, strict_mode = false)")
+    return f"""
+    select {_select_list(spec, raw, positions)}
+    from (
+        select source_line_number, line, {_fields_expression(raw.delimiter)} as fields
+        from (select row_number() over () as source_line_number, line from {lines})
+        where source_line_number > 1
+    )"""
+
+
+def empty_select_sql(spec: ExtractSpec) -> str:
+    return (f"select {_select_list(spec, None, None)} from (select null::bigint as source_line_number, "
+            f"null::varchar as line, null::varchar[] as fields) where false")
+
+
+def _transcode(source: Path, target: Path, encoding: str) -> None:
+    """Windows-1252 -> UTF-8, streaming (DuckDB reads only UTF-8 without an extension)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    decoder = codecs.getincrementaldecoder(encoding)()
+    tmp = target.with_suffix(".tmp")
+    with source.open("rb") as src, tmp.open("wb") as out:
+        while chunk := src.read(16 * 1024 * 1024):
+            out.write(decoder.decode(chunk).encode("utf-8"))
+        out.write(decoder.decode(b"", final=True).encode("utf-8"))
+    tmp.replace(target)
+
+
+def _utf8_copy(path: Path, fingerprint: str, cache_dir: Path) -> Path:
+    target = cache_dir / "utf8" / f"{path.name}.{fingerprint}.txt"
+    if not target.exists():
+        for old in (cache_dir / "utf8").glob(f"{path.name}.*.txt"):
+            old.unlink()
+        _transcode(path, target, "cp1252")
+    return target
+
+
+def _is_valid_utf8(path: Path, fingerprint: str, cache_dir: Path) -> bool:
+    """Whole-file UTF-8 check, remembered per file fingerprint (it reads every byte)."""
+    memo_path = cache_dir / "utf8_validity.json"
+    try:
+        memo = json.loads(memo_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        memo = {}
+    key = f"{path.resolve()}|{fingerprint}"
+    if key not in memo:
+        memo[key] = _decodes_as_utf8(path)
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        memo_path.write_text(json.dumps(memo, indent=0), encoding="utf-8")
+    return memo[key]
+
+
+def _decodes_as_utf8(path: Path) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(16 * 1024 * 1024):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def scan(extracts_dir: Path | str | None = None, cache_dir: Path | str | None = None) -> RawReport:
+    """Look at every file (name, header, encoding, delimiter, ending); no data rows are read."""
+    from k12_inquiry import project
+
+    extracts_dir = Path(extracts_dir) if extracts_dir else project.extracts_dir()
+    cache_dir = Path(cache_dir) if cache_dir else project.cache_dir()
+    specs = contract.load_contract()
+    report = RawReport(extracts_dir, cache_dir)
+    files, problems = discover(extracts_dir, specs)
+    report.problems.extend(problems)
+    for file in files:
+        spec = specs[file.extract_code]
+        inspection, file_problems = inspect_file(file.path, spec)
+        report.problems.extend(file_problems)
+        if inspection is None or any(p.severity == "error" for p in file_problems):
+            continue
+        stat = file.path.stat()
+        fingerprint = f"{stat.st_size}-{stat.st_mtime_ns}"
+        encoding = inspection.encoding
+        readable = file.path
+        if encoding == "utf-8" and not _is_valid_utf8(file.path, fingerprint, cache_dir):
+            encoding = "cp1252"          # invalid UTF-8 beyond the first 64 KB
+        if encoding == "cp1252":
+            readable = _utf8_copy(file.path, fingerprint, cache_dir)
+        report.files.append(RawFile(
+            file=file.path.name, path=str(file.path), extract_code=file.extract_code, school_year=file.school_year,
+            lea_code=file.lea_code, encoding=encoding, delimiter=inspection.delimiter, fingerprint=fingerprint,
+            header_columns=inspection.header, unknown_columns=inspection.unknown_columns,
+            missing_optional_columns=inspection.missing_optional_columns, readable_path=str(readable)))
+        report._positions[file.path.name] = inspection.positions
+    return report
+
+
+def extract_sql(spec: ExtractSpec, report: RawReport) -> str:
+    """The union of an extract's files (an empty relation with the same columns when none)."""
+    parts = [file_select_sql(spec, raw, report._positions[raw.file])
+             for raw in report.files if raw.extract_code == spec.code]
+    return "\n    union all\n".join(parts) if parts else empty_select_sql(spec)
+
+
+def register(con: duckdb.DuckDBPyConnection, extracts_dir: Path | str | None = None,
+             cache_dir: Path | str | None = None, raise_on_error: bool = False,
+             schema: str = RAW_SCHEMA) -> RawReport:
+    """Create (or replace) the views `raw.<extract>` over the current files."""
+    report = scan(extracts_dir, cache_dir)
+    if raise_on_error and report.errors:
+        raise RawFilesError(report.errors)
+    specs = contract.load_contract()
+    con.execute(f"create schema if not exists {schema}")
+    for code, spec in specs.items():
+        con.execute(f"create or replace view {schema}.{code.lower()} as {extract_sql(spec, report)}")
+    return report
+
+
+def report_json(report: RawReport) -> str:
+    return json.dumps({"files": [asdict(f) for f in report.files],
+                       "problems": [asdict(p) for p in report.problems]}, indent=1)

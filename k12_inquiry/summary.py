@@ -1,0 +1,47 @@
+"""The short summary `k12 demo` prints: what was built, where, and how long it took."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import duckdb
+
+from k12_inquiry import project
+
+
+def after_build_steps() -> list[tuple[str, Callable[[], int]]]:
+    """Steps that run after `dbt build` in `k12 demo` (reports are added here)."""
+    steps: list[tuple[str, Callable[[], int]]] = []
+    try:
+        from k12_inquiry.reports import demo_steps
+    except ImportError:
+        return steps
+    steps.extend(demo_steps())
+    return steps
+
+
+def build_summary(timings: dict[str, float]) -> str:
+    warehouse = project.warehouse_path()
+    lines = ["", "k12-inquiry demo: done", f"  warehouse  {warehouse}"]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute("""
+            select table_schema, table_name, estimated_size
+            from duckdb_tables()
+            where table_schema in ('marts', 'reference', 'data_quality')
+            order by table_schema, table_name
+        """).fetchall()
+    by_schema: dict[str, list[str]] = {}
+    for schema, name, size in rows:
+        by_schema.setdefault(schema, []).append(f"{name} ({size:,})" if schema == "marts" else name)
+    marts = by_schema.get("marts", [])
+    lines.append(f"  marts      {len(marts)} tables (rows):")
+    lines.extend(f"               {entry}" for entry in marts)
+    if "reference" in by_schema:
+        lines.append(f"  reference  {len(by_schema['reference'])} seed tables (code sets, cut points, contract)")
+    reports = project.reports_dir()
+    if reports.exists():
+        lines.append(f"  reports    {reports}")
+    total = sum(timings.values())
+    lines.append("  time       " + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in timings.items())
+                 + f"; total {total:.0f} s")
+    return "\n".join(lines)
