@@ -1,0 +1,44 @@
+{#-
+    The CAASPP rows that load: every line of base_caaspp__test_scores without an exclusion
+    reason, once (an exact duplicate of an earlier line of the same file is dropped;
+    staging_file_reconciliation counts them). Grain: one row per test record (student x test).
+-#}
+
+with
+
+base as (
+    select * from {{ ref('base_caaspp__test_scores') }}
+),
+
+loadable as (
+    select * from base
+    where exclusion_reason is null
+),
+
+{{ k12_duplicate_groups_cte('loadable') }}
+
+final as (
+    select
+        loadable.source_file,
+        loadable.school_year,
+        loadable.source_line_number,
+        loadable.caaspp_record_type,
+        loadable.ssid,
+        loadable.grade_assessed_code,
+        loadable.lea_code,
+        loadable.school_code,
+        loadable.test_start_date,
+        loadable.test_completed_date,
+        loadable.condition_code,
+        loadable.include_indicator,
+        loadable.scale_score,
+        loadable.achievement_level
+    from loadable
+    left join duplicate_groups
+        on loadable.source_file = duplicate_groups.source_file
+        and loadable.row_hash = duplicate_groups.row_hash
+    where duplicate_groups.row_hash is null
+        or loadable.source_line_number = duplicate_groups.first_source_line_number
+)
+
+select * from final
