@@ -98,7 +98,7 @@ resolved as (
                 and next_primary.next_primary_start_date <= ordered.exit_or_year_end_date,
             false
         ) as overlaps_next_enrollment,
-        ordered.enrollment_start_date = ordered.enrollment_exit_date
+        coalesce(ordered.enrollment_start_date = ordered.enrollment_exit_date, false)
             and not ordered.is_no_show as is_same_day_exit,
         ordered.record_number_at_school > 1 as is_re_entry
     from ordered

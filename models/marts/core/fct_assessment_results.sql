@@ -11,7 +11,9 @@
     - an EL newcomer (first US school enrolment after April 15 of the previous year) is
       flagged; the indicator leaves them out of distance from standard.
     When a student has two records for a subject in a year, the one with a score (then the
-    Smarter Balanced one, then the latest) is kept.
+    Smarter Balanced one, then the latest) is kept. Science records (CAST, CAA science) are
+    kept without a distance from standard; a record type outside the seed has subject
+    'unknown'.
 -#}
 
 with
@@ -32,6 +34,10 @@ include_indicators as (
     select * from {{ ref('caaspp_include_indicators') }}
 ),
 
+record_types as (
+    select * from {{ ref('caaspp_record_types') }}
+),
+
 periods as (
     select * from {{ ref('int_enrollment_periods_merged') }}
 ),
@@ -49,10 +55,10 @@ described as (
         test_scores.*,
         student_ids.student_id,
         assessments.assessment_key,
-        assessments.subject_code,
-        assessments.test_family,
-        assessments.is_smarter_balanced,
-        assessments.is_alternate_assessment,
+        coalesce(record_types.subject_code, 'unknown') as subject_code,
+        coalesce(record_types.test_family, 'unknown') as test_family,
+        coalesce(record_types.is_smarter_balanced, false) as is_smarter_balanced,
+        coalesce(record_types.is_alternate_assessment, false) as is_alternate_assessment,
         assessments.standard_met_scale_score,
         assessments.lowest_obtainable_scale_score,
         assessments.level_1_top_scale_score,
@@ -65,6 +71,8 @@ described as (
     inner join student_ids
         on test_scores.lea_code = student_ids.lea_code
         and test_scores.ssid = student_ids.ssid
+    left join record_types
+        on test_scores.caaspp_record_type = record_types.caaspp_record_type
     left join assessments
         on test_scores.caaspp_record_type = assessments.caaspp_record_type
         and {{ k12_to_number('test_scores.grade_assessed_code', 'integer') }} = assessments.grade_assessed

@@ -1,0 +1,64 @@
+{#-
+    Every raw file: the lines read, the lines that loaded into staging, and each reason
+    the others did not. Exact duplicates are counted here on their own (loadable lines
+    minus distinct line hashes), so the test that the parts add up to rows_read checks
+    staging's de-duplication rather than restating it.
+-#}
+
+with
+
+{% for extract in k12_staged_extracts() %}
+{{ extract.extract_code | lower }}_read as (
+    select
+        '{{ extract.extract_code }}' as extract_code,
+        source_file,
+        school_year,
+        count(*) as rows_read,
+        sum(case when exclusion_reason = 'quarantined' then 1 else 0 end) as rows_quarantined,
+        sum(case when exclusion_reason = 'malformed_line' then 1 else 0 end) as rows_malformed,
+        sum(case when exclusion_reason = 'untyped_value' then 1 else 0 end) as rows_untyped,
+        sum(case when exclusion_reason = 'missing_key_value' then 1 else 0 end) as rows_missing_key_value,
+        sum(case when exclusion_reason is null then 1 else 0 end)
+            - count(distinct case when exclusion_reason is null then row_hash end) as rows_exact_duplicate
+    from {{ ref(extract.base) }}
+    group by source_file, school_year
+),
+
+{{ extract.extract_code | lower }}_loaded as (
+    select
+        source_file,
+        count(*) as rows_loaded
+    from {{ ref(extract.staging) }}
+    group by source_file
+),
+
+{% endfor %}
+files as (
+{% for extract in k12_staged_extracts() %}
+    select
+        {{ extract.extract_code | lower }}_read.*,
+        coalesce({{ extract.extract_code | lower }}_loaded.rows_loaded, 0) as rows_loaded
+    from {{ extract.extract_code | lower }}_read
+    left join {{ extract.extract_code | lower }}_loaded
+        on {{ extract.extract_code | lower }}_read.source_file = {{ extract.extract_code | lower }}_loaded.source_file
+    {{ "union all" if not loop.last }}
+{% endfor %}
+),
+
+final as (
+    select
+        extract_code,
+        source_file,
+        school_year,
+        rows_read,
+        rows_loaded,
+        rows_quarantined,
+        rows_malformed,
+        rows_untyped,
+        rows_missing_key_value,
+        rows_exact_duplicate,
+        rows_read - rows_loaded as rows_not_loaded
+    from files
+)
+
+select * from final
