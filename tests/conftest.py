@@ -7,12 +7,16 @@ dbt in well under a minute.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from k12_inquiry.generate import generate_district
 
+PROJECT_DIR = Path(__file__).resolve().parent.parent
 SMALL_STUDENTS = 1500
 SMALL_YEARS = 2
 
@@ -29,3 +33,31 @@ def faulty_district(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("faulty_district")
     generate_district(out, students=SMALL_STUDENTS, years=SMALL_YEARS, seed=12, faults=True)
     return out
+
+
+def run_dbt(args: list[str], extracts: Path, work: Path, target: str = "local") -> subprocess.CompletedProcess:
+    """dbt in the project folder against `extracts`, with its warehouse, cache, target and
+    logs under `work` (so tests never touch the developer's warehouse)."""
+    work.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env.update({
+        "K12_EXTRACTS_DIR": str(extracts),
+        "K12_WAREHOUSE": str(work / "k12.duckdb"),
+        "K12_CACHE_DIR": str(work / "cache"),
+        "K12_TEMP_DIR": str(work / "tmp"),
+        "K12_TARGET": target,
+        "DBT_PROFILES_DIR": str(PROJECT_DIR),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    })
+    dbt = Path(sys.executable).parent / "dbt"
+    command = [str(dbt), *args, "--target-path", str(work / "target"), "--log-path", str(work / "logs")]
+    return subprocess.run(command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="session")
+def clean_warehouse(clean_district, tmp_path_factory) -> Path:
+    """The clean small district built with `dbt build` (every model, seed and test)."""
+    work = tmp_path_factory.mktemp("clean_warehouse")
+    completed = run_dbt(["build"], clean_district, work)
+    (work / "build.log").write_text(completed.stdout + completed.stderr)
+    return work

@@ -66,7 +66,13 @@ def _clear(out_dir: Path) -> None:
 
 def generate_district(out_dir: str | Path, students: int = 20_000, years: int = 3, seed: int = 42,
                       scenario_path: str | Path | None = None, faults: bool | None = None,
-                      daily_attendance_years: int | None = None, memory_limit: str = "6GB") -> GenerationReport:
+                      daily_attendance_years: int | None = None, memory_limit: str = "3GB",
+                      lea_prefix: bool = False, clear: bool = True) -> GenerationReport:
+    """Write the district's files into `out_dir`.
+
+    `lea_prefix` names files `<LEA>_SENR_2024-25.txt` (the collaborative naming, so several
+    districts can share one folder; then pass `clear=False` for the second district).
+    """
     started = time.perf_counter()
     out_dir = Path(out_dir)
     scenario = load_scenario(scenario_path)
@@ -80,7 +86,11 @@ def generate_district(out_dir: str | Path, students: int = 20_000, years: int = 
     daily_years = set(year_list if daily_n is None else year_list[-int(daily_n):] if int(daily_n) > 0 else [])
     specs = contract.load_contract()
     report = GenerationReport(out_dir=out_dir, students=students, years=year_list, seed=seed)
-    _clear(out_dir)
+    lea_code = scenario["district"]["lea_code"]
+    if clear:
+        _clear(out_dir)
+    else:
+        out_dir.mkdir(parents=True, exist_ok=True)
 
     pop = population.simulate(scenario, students, year_list, seed, _child_rng(seed, 0))
     report.seconds["population"] = time.perf_counter() - started
@@ -98,7 +108,7 @@ def generate_district(out_dir: str | Path, students: int = 20_000, years: int = 
 
     def write(extract_code: str, school_year: int, source_sql: str, before_faults=None) -> None:
         spec = specs[extract_code]
-        path = out_dir / contract.file_name(extract_code, school_year)
+        path = out_dir / contract.file_name(extract_code, school_year, lea_code if lea_prefix else None)
         plan = None
         if scenario["faults"]["enabled"]:
             plan = FaultPlan(rate=scenario["faults"]["rate"], min_per_kind=scenario["faults"]["min_per_kind"],
@@ -165,12 +175,13 @@ def generate_district(out_dir: str | Path, students: int = 20_000, years: int = 
 
     manifest_frame = pd.DataFrame(manifest, columns=["file", "line", "column", "fault_kind", "detail"])
     manifest_frame = manifest_frame.sort_values(["file", "line"], kind="stable")
-    manifest_frame.to_csv(out_dir / MANIFEST_NAME, index=False, lineterminator="\n")
+    suffix = f"_{lea_code}" if lea_prefix else ""          # _faults_9912345.csv next to another district's
+    manifest_frame.to_csv(out_dir / f"_faults{suffix}.csv", index=False, lineterminator="\n")
     report.faults = len(manifest_frame)
-    with (out_dir / "_scenario.yml").open("w", encoding="utf-8") as handle:
+    with (out_dir / f"_scenario{suffix}.yml").open("w", encoding="utf-8") as handle:
         yaml.safe_dump(scenario, handle, sort_keys=False, allow_unicode=True)
     report.seconds["total"] = time.perf_counter() - started
     summary = {"students": students, "years": year_list, "seed": seed, "files": report.files,
                "faults": report.faults, "daily_attendance_years": sorted(daily_years)}
-    (out_dir / "_generation.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    (out_dir / f"_generation{suffix}.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     return report

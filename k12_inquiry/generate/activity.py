@@ -50,8 +50,10 @@ def _group_member(pop: Population, group: str, student_idx: np.ndarray, school_y
 
 
 def primary_spells(pop: Population, school_year: int) -> pd.DataFrame:
+    """Primary and short-term records the student attended (a no-show never came)."""
     spells = pop.spells
-    return spells[(spells.school_year == school_year) & spells.status.isin(["10", "30"])]
+    return spells[(spells.school_year == school_year) & spells.status.isin(["10", "30"])
+                  & (spells.spell_kind != "no_show")]
 
 
 def schools_extract(pop: Population, scenario: dict, school_year: int) -> pd.DataFrame:
@@ -152,7 +154,7 @@ def sinf_extract(pop: Population, scenario: dict, school_year: int, rng: np.rand
 
 
 def sprg_extract(pop: Population, scenario: dict, school_year: int, rng: np.random.Generator) -> pd.DataFrame:
-    spells = pop.spells[(pop.spells.school_year == school_year) & pop.spells.status.isin(["10", "30"])]
+    spells = primary_spells(pop, school_year)
     per_school = spells.groupby(["student_idx", "school_idx"], sort=True).agg(start=("start", "min"), exit=("exit", "max")).reset_index()
     st = pop.students
     i = per_school.student_idx.to_numpy()

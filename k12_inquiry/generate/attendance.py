@@ -21,7 +21,8 @@ def build_attendance_spells(con, pop: Population, scenario: dict, suspension_day
     """Table `att_spells`: one row per primary or short-term enrolment record, in file order."""
     att = scenario["attendance"]
     chronic = scenario["effects"]["chronic_absence"]
-    spells = pop.spells[pop.spells.status.isin(["10", "30"])].reset_index(drop=True)
+    # days are marked for primary and short-term records the student attended (not no-shows)
+    spells = pop.spells[pop.spells.status.isin(["10", "30"]) & (pop.spells.spell_kind != "no_show")].reset_index(drop=True)
     st = pop.students
     i = spells.student_idx.to_numpy()
     grade_code = GRADE_CODE[spells.grade_idx.to_numpy()]

@@ -279,11 +279,17 @@ class StudentFactory:
 
     def table(self) -> pd.DataFrame:
         table = pd.concat(self.frames, ignore_index=True)
-        # keep text as NumPy objects: extracts index these columns many times, and
-        # converting Arrow-backed strings back to NumPy on every access is slow
+        # unique text (ids) as NumPy objects: extracts index these columns many times, and
+        # converting Arrow-backed strings back to NumPy on every access is slow; repeated
+        # text (names, codes) as categoricals, which keeps a million students small
         for column in table.columns:
-            if pd.api.types.is_string_dtype(table[column]) and not pd.api.types.is_object_dtype(table[column]):
-                table[column] = pd.Series(table[column].to_numpy(dtype=object), dtype=object)
+            if not pd.api.types.is_string_dtype(table[column]) or isinstance(table[column].dtype, pd.CategoricalDtype):
+                continue
+            if column in ("ssid", "local_student_id"):
+                if not pd.api.types.is_object_dtype(table[column]):
+                    table[column] = pd.Series(table[column].to_numpy(dtype=object), dtype=object)
+            else:
+                table[column] = table[column].astype("category")
         return table
 
 
@@ -361,6 +367,9 @@ def simulate(scenario: dict, n_students: int, years: list[int], seed: int, rng: 
         gap = rng.integers(1, 6, n)
         overlap = rng.random(n) < pop["overlapping_transfer_share"]
         other = _other_school(rng, schools, school)
+        # moving to another school needs another school of the same type
+        needs_other = np.isin(event, ["transfer", "same_day_exit"]) & (other == school)
+        event[needs_other] = "full"
         re_gap = rng.integers(10, 40, n)
         mid_code = _choice(rng, ["T160", "T180", "T200", "T240", "T460", "E140", "E400"], [50, 10, 20, 8, 3, 5, 4], n)
         mid_code = np.where((mid_code == "E140") & (grade < 9), "T160", mid_code)
@@ -395,7 +404,7 @@ def simulate(scenario: dict, n_students: int, years: list[int], seed: int, rng: 
         add(same_day, other, 0, 0, "10", "E150", "same_day_exit")
         add(same_day, school, 1, last, "10", None, "full")
         # concurrent secondary (status 20) enrolment for some high-school students
-        secondary = (event == "full") & (TYPE_OF_GRADE[grade] == 2) & (rng.random(n) < pop["secondary_enrollment_share_hs"])
+        secondary = (event == "full") & (TYPE_OF_GRADE[grade] == 2) & (other != school) & (rng.random(n) < pop["secondary_enrollment_share_hs"])
         sec_start = rng.integers(10, 90, n)
         add(secondary, other, sec_start, np.minimum(sec_start + rng.integers(20, 80, n), last), "20", "E170", "secondary")
         year_spells = pd.DataFrame({key: np.concatenate(value) for key, value in rows.items()})

@@ -184,6 +184,30 @@ def _apply_faults(con: duckdb.DuckDBPyConnection, faults: pd.DataFrame) -> None:
     con.unregister("_faults_wide")
 
 
+def _accidental_duplicates(con: duckdb.DuckDBPyConnection, spec: ExtractSpec, faults: pd.DataFrame) -> pd.DataFrame:
+    """Lines a value fault made identical to another line (two rows of one student given the
+    same out-of-year date, say). They are real exact duplicates, so they join the manifest:
+    in each group of identical lines, every line after the first is a duplicate of it."""
+    columns = spec.raw_columns
+    same = " and ".join(f"faulty.{_quote_sql(c)} is not distinct from other.{_quote_sql(c)}" for c in columns)
+    wanted = ", ".join(map(str, faults.ordinal))
+    pairs = con.execute(f"""
+        with faulty as (select * from _w where _ordinal in ({wanted}))
+        select distinct least(faulty._ordinal, other._ordinal) as first_ordinal,
+               greatest(faulty._ordinal, other._ordinal) as later_ordinal
+        from faulty
+        inner join _w as other
+            on {same} and other._ordinal <> faulty._ordinal
+    """).fetchall()
+    first_of: dict[int, int] = {}
+    for first, later in pairs:
+        first_of[later] = min(first, first_of.get(later, first))
+    rows = [{"ordinal": later, "kind": "duplicate_row", "column_name": "", "raw_column": "", "value": None,
+             "detail": f"exact copy of line {first + 1} (made identical by another fault)"}
+            for later, first in sorted(first_of.items())]
+    return pd.DataFrame(rows, columns=["ordinal", "kind", "column_name", "raw_column", "value", "detail"])
+
+
 def write_extract(con: duckdb.DuckDBPyConnection, source_sql: str, spec: ExtractSpec, path: Path,
                   fmt: FileFormat, plan: FaultPlan | None, before_faults=None) -> tuple[int, list[dict]]:
     """Write one extract file; returns (data lines written, manifest rows).
@@ -204,6 +228,7 @@ def write_extract(con: duckdb.DuckDBPyConnection, source_sql: str, spec: Extract
     in_place = faults[~faults.kind.isin(["malformed_line", "duplicate_row"])].copy()
     if len(in_place):
         _apply_faults(con, in_place)
+        in_place = pd.concat([in_place, _accidental_duplicates(con, spec, in_place)], ignore_index=True)
     appended_lines: list[str] = []
     if len(appended):
         wanted = ", ".join(map(str, appended.ordinal))

@@ -1,5 +1,5 @@
 {#-
-    Every student-year that any fact refers to: enrolled students (SENR) and students who
+    Every student-year that any fact refers to: students with an enrolment record (SENR) and students who
     appear only in another extract (an absence summary, a mark, a test, a discipline
     result or a day of attendance without an enrolment record). The second kind is a data
     problem `k12 check` reports; keeping them here means no fact row ever loses its
@@ -13,7 +13,9 @@ student_ids as (
 ),
 
 lea_enrollments as (
-    select lea_code, ssid, school_year from {{ ref('int_lea_enrollments_summarized') }}
+    -- every student with an enrolment record, no-show-only students included (their
+    -- records are in fct_enrollment; flags say they were never enrolled a day)
+    select distinct lea_code, ssid, school_year from {{ ref('stg_calpads__enrollments') }}
 ),
 
 other_records as (
