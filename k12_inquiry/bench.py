@@ -1,0 +1,255 @@
+"""`k12 bench`: time every phase of the pipeline on a generated district.
+
+    k12 bench --students 100000 --years 3
+
+1. generate the district (cached by its parameters under bench/cache/; a cached district
+   reports the generation time recorded when it was made);
+2. `k12 check`, 3. `dbt build` into a fresh warehouse, 4. the notebooks (`k12 report`), each
+   as a subprocess, with wall time, rows per second and the peak memory of its process tree;
+5. the raw-SQL limit: the compiled SQL of the same models run straight in DuckDB, in
+   dependency order, without dbt, so dbt's overhead shows as a ratio.
+
+Results go to bench/results/<date>-<students>.json and a Markdown table next to it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import psutil
+
+from k12_inquiry import project
+
+
+@dataclass
+class PhaseResult:
+    phase: str
+    seconds: float
+    peak_memory_gb: float
+    rows: int | None = None
+    exit_code: int = 0
+    note: str = ""
+
+    @property
+    def rows_per_second(self) -> float | None:
+        return self.rows / self.seconds if self.rows and self.seconds else None
+
+
+@dataclass
+class BenchResult:
+    students: int
+    years: int
+    seed: int
+    date: str
+    machine: dict
+    settings: dict
+    phases: list[PhaseResult] = field(default_factory=list)
+
+    def phase(self, name: str) -> PhaseResult | None:
+        return next((p for p in self.phases if p.phase == name), None)
+
+
+def _tree_rss(process: psutil.Process) -> int:
+    total = 0
+    for proc in [process, *process.children(recursive=True)]:
+        try:
+            total += proc.memory_info().rss
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            pass
+    return total
+
+
+def run_measured(command: list[str], env: dict, cwd: Path, log: Path) -> tuple[int, float, int]:
+    """Run a command; return (exit code, wall seconds, peak RSS in bytes of its process tree)."""
+    started = time.perf_counter()
+    with log.open("w") as out:
+        child = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = psutil.Process(child.pid)
+        peak = 0
+        stop = threading.Event()
+
+        def sample() -> None:
+            nonlocal peak
+            while not stop.is_set():
+                try:
+                    peak = max(peak, _tree_rss(process))
+                except psutil.NoSuchProcess:
+                    return
+                stop.wait(0.1)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        code = child.wait()
+        stop.set()
+        sampler.join()
+    return code, time.perf_counter() - started, peak
+
+
+def _machine() -> dict:
+    return {"cpus": os.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 1e9, 1),
+            "python": platform.python_version(), "platform": platform.platform()}
+
+
+def _k12() -> list[str]:
+    return [sys.executable, "-m", "k12_inquiry.cli"]
+
+
+def cached_district(students: int, years: int, seed: int, daily_attendance_years: int | None,
+                    cache_root: Path, env: dict) -> tuple[Path, PhaseResult]:
+    key = f"{students}-{years}-{seed}" + (f"-daily{daily_attendance_years}" if daily_attendance_years else "")
+    folder = cache_root / key
+    record = folder / "_bench_generation.json"
+    if record.exists():
+        saved = json.loads(record.read_text())
+        return folder, PhaseResult("generate", saved["seconds"], saved["peak_memory_gb"], saved["rows"],
+                                   note=f"cached ({saved['date']})")
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    command = [*_k12(), "generate", "--students", str(students), "--years", str(years), "--seed", str(seed),
+               "--out", str(folder)]
+    if daily_attendance_years:
+        command += ["--daily-attendance-years", str(daily_attendance_years)]
+    code, seconds, peak = run_measured(command, env, project.project_dir(), cache_root / f"{key}.generate.log")
+    if code != 0:
+        raise SystemExit(f"k12 bench: generating the district failed; see {cache_root / f'{key}.generate.log'}")
+    rows = sum(json.loads((folder / "_generation.json").read_text())["files"].values())
+    result = PhaseResult("generate", seconds, peak / 1e9, rows)
+    record.write_text(json.dumps({"seconds": seconds, "peak_memory_gb": peak / 1e9, "rows": rows,
+                                  "date": dt.date.today().isoformat()}))
+    return folder, result
+
+
+def raw_sql_limit(warehouse: Path, work: Path, extracts: Path, cache_dir: Path, settings: dict) -> float:
+    """Run the compiled SQL of every model dbt built, in dependency order, straight in DuckDB.
+
+    The seeds are copied from dbt's warehouse first (not timed), and the raw views are
+    registered as the dbt plugin does (timed), so both sides do the same work on the data.
+    """
+    import duckdb
+
+    from k12_inquiry import quarantine, raw
+
+    manifest = json.loads((work / "target" / "manifest.json").read_text())
+    nodes = {uid: n for uid, n in manifest["nodes"].items() if n["resource_type"] == "model"}
+    order: list[str] = []
+    seen: set[str] = set()
+
+    def visit(uid: str) -> None:
+        if uid in seen or uid not in nodes:
+            return
+        seen.add(uid)
+        for parent in nodes[uid]["depends_on"]["nodes"]:
+            visit(parent)
+        order.append(uid)
+
+    for uid in sorted(nodes):
+        visit(uid)
+    limit_dir = work / "raw_sql"
+    shutil.rmtree(limit_dir, ignore_errors=True)
+    limit_dir.mkdir(parents=True)
+    database = limit_dir / warehouse.name               # same catalog name as dbt's, so the SQL resolves
+    con = duckdb.connect(str(database), config={"memory_limit": settings["memory_limit"], "threads": settings["threads"],
+                                                "temp_directory": str(limit_dir / "tmp"), "preserve_insertion_order": False})
+    con.execute(f"attach '{warehouse}' as dbt_built (read_only)")
+    catalog = warehouse.stem
+    con.execute("create schema if not exists reference")
+    for (table,) in con.execute("select table_name from duckdb_tables() where database_name = 'dbt_built' "
+                                "and schema_name = 'reference'").fetchall():
+        con.execute(f'create table reference."{table}" as select * from dbt_built.reference."{table}"')
+    con.execute("detach dbt_built")
+    started = time.perf_counter()
+    raw.register(con, extracts, cache_dir)
+    quarantine.register(con, cache_dir)
+    for uid in order:
+        node = nodes[uid]
+        sql = node.get("compiled_code")
+        if not sql:
+            continue
+        schema, name = node["schema"], node["alias"]
+        kind = "view" if node["config"]["materialized"] == "view" else "table"
+        con.execute(f'create schema if not exists "{schema}"')
+        con.execute(f'create or replace {kind} "{catalog}"."{schema}"."{name}" as {sql}')
+    seconds = time.perf_counter() - started
+    con.close()
+    return seconds
+
+
+def run_bench(students: int, years: int, seed: int = 42, daily_attendance_years: int | None = None,
+              skip_notebooks: bool = False, memory_limit: str = "3GB", threads: int = 2,
+              out_dir: Path | None = None) -> BenchResult:
+    root = project.project_dir()
+    out_dir = out_dir or root / "bench"
+    cache_root = out_dir / "cache"
+    cache_root.mkdir(parents=True, exist_ok=True)
+    work = out_dir / "work" / f"{students}-{years}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    settings = {"memory_limit": memory_limit, "threads": threads}
+    env = dict(os.environ)
+    env.update({"K12_WAREHOUSE": str(work / "k12.duckdb"), "K12_CACHE_DIR": str(work / "cache"),
+                "K12_TEMP_DIR": str(work / "tmp"), "K12_REPORTS_DIR": str(work / "reports"),
+                "K12_MEMORY_LIMIT": memory_limit, "K12_DUCKDB_THREADS": str(threads),
+                "DBT_PROFILES_DIR": str(root), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"})
+    result = BenchResult(students, years, seed, dt.date.today().isoformat(), _machine(), settings)
+    extracts, generation = cached_district(students, years, seed, daily_attendance_years, cache_root, env)
+    env["K12_EXTRACTS_DIR"] = str(extracts)
+    result.phases.append(generation)
+    rows = generation.rows
+
+    code, seconds, peak = run_measured([*_k12(), "check", "--extracts", str(extracts)], env, root, work / "check.log")
+    result.phases.append(PhaseResult("check", seconds, peak / 1e9, rows, code))
+
+    dbt = str(Path(sys.executable).parent / "dbt")
+    target_args = ["--target-path", str(work / "target"), "--log-path", str(work / "logs")]
+    code, seconds, peak = run_measured([dbt, "build", *target_args], env, root, work / "dbt_build.log")
+    result.phases.append(PhaseResult("dbt build", seconds, peak / 1e9, rows, code))
+    if code == 0:
+        limit = raw_sql_limit(work / "k12.duckdb", work, extracts, work / "cache", settings)
+        run_results = json.loads((work / "target" / "run_results.json").read_text())
+        model_seconds = sum(r["execution_time"] for r in run_results["results"] if r["unique_id"].startswith("model."))
+        result.phases.append(PhaseResult("raw SQL limit (models, no dbt)", limit, 0.0, rows,
+                                         note=f"dbt build / limit = {seconds / limit:.2f}; "
+                                              f"model time inside dbt = {model_seconds:.0f} s"))
+    if not skip_notebooks:
+        code, seconds, peak = run_measured([*_k12(), "report"], env, root, work / "report.log")
+        result.phases.append(PhaseResult("notebooks", seconds, peak / 1e9, None, code))
+    write_results(result, out_dir / "results")
+    return result
+
+
+def markdown(result: BenchResult) -> str:
+    lines = [f"### {result.students:,} students x {result.years} years ({result.date})", "",
+             f"Machine: {result.machine['cpus']} CPUs, {result.machine['memory_gb']} GB; DuckDB memory_limit "
+             f"{result.settings['memory_limit']}, threads {result.settings['threads']}.", "",
+             "| Phase | Wall time (s) | Rows per second | Peak memory (GB) | Exit | Note |",
+             "|---|---|---|---|---|---|"]
+    for p in result.phases:
+        rps = f"{p.rows_per_second:,.0f}" if p.rows_per_second else ""
+        memory = f"{p.peak_memory_gb:.2f}" if p.peak_memory_gb else ""
+        lines.append(f"| {p.phase} | {p.seconds:.1f} | {rps} | {memory} | {p.exit_code} | {p.note} |")
+    check, build = result.phase("check"), result.phase("dbt build")
+    if check and build:
+        lines.append(f"| check + dbt build | {check.seconds + build.seconds:.1f} | | "
+                     f"{max(check.peak_memory_gb, build.peak_memory_gb):.2f} | | |")
+    return "\n".join(lines) + "\n"
+
+
+def write_results(result: BenchResult, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = folder / f"{result.date}-{result.students}"
+    payload = asdict(result)
+    for phase, data in zip(result.phases, payload["phases"]):
+        data["rows_per_second"] = phase.rows_per_second
+    stem.with_suffix(".json").write_text(json.dumps(payload, indent=2) + "\n")
+    stem.with_suffix(".md").write_text(markdown(result))
+    return stem
