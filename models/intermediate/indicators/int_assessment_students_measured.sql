@@ -1,0 +1,156 @@
+{#-
+    The test-based indicators per student (2025 Dashboard Academic guide; CAASPP):
+    - ELA and MATH (average distance from standard): each CAASPP record of a grade in var
+      k12:academic_grades_assessed counts toward participation at the school where the
+      student tested and in the LEA (enrolled: every record, except ELA records of EL
+      newcomers or with include indicator E; tested: counts_as_tested_for_participation),
+      and toward the distance from standard when it has one (scale score, LOSS or CAA
+      top-of-range), the student is continuously enrolled at that school / in the LEA, and
+      is not an EL newcomer. The 95% participation penalty is applied per group after
+      aggregation (int_indicator_results_aggregated).
+    - ELA_MET and MATH_MET: students with a Smarter Balanced scale score, Level 3 or 4 over
+      all levels (at the school where they tested; no continuous-enrolment rule).
+    - ELA3_MET: ELA_MET for grade var k12:third_grade_reading_grade_assessed (3).
+-#}
+
+with
+
+results as (
+    select * from {{ ref('fct_assessment_results') }}
+    where subject_code in ('ELA', 'MATH')
+        and grade_assessed in ({{ var('k12:academic_grades_assessed') | join(', ') }})
+),
+
+by_entity as (
+    select
+        'school' as entity_type,
+        lea_code,
+        school_code,
+        student_year_id,
+        school_year,
+        subject_code,
+        grade_assessed,
+        include_indicator,
+        counts_as_tested_for_participation,
+        distance_from_standard,
+        distance_from_standard_basis,
+        is_met_or_exceeded_standard,
+        is_english_learner_newcomer,
+        is_continuously_enrolled_at_school as is_continuously_enrolled
+    from results
+
+    union all
+
+    select
+        'lea' as entity_type,
+        lea_code,
+        cast(null as {{ dbt.type_string() }}) as school_code,
+        student_year_id,
+        school_year,
+        subject_code,
+        grade_assessed,
+        include_indicator,
+        counts_as_tested_for_participation,
+        distance_from_standard,
+        distance_from_standard_basis,
+        is_met_or_exceeded_standard,
+        is_english_learner_newcomer,
+        is_continuously_enrolled_in_lea as is_continuously_enrolled
+    from results
+),
+
+flagged as (
+    select
+        *,
+        distance_from_standard is not null
+            and is_continuously_enrolled
+            and not is_english_learner_newcomer as counts_in_distance,
+        not (subject_code = 'ELA' and (is_english_learner_newcomer or coalesce(include_indicator, '') = 'E'))
+            as counts_in_participation,
+        distance_from_standard_basis = 'scale_score' as has_smarter_balanced_score
+    from by_entity
+),
+
+distance as (
+    select
+        subject_code as indicator_code,
+        school_year,
+        entity_type,
+        lea_code,
+        school_code,
+        student_year_id,
+        cast(case when counts_in_distance then distance_from_standard else 0 end as double) as numerator_value,
+        cast(case when counts_in_distance then 1 else 0 end as double) as denominator_value,
+        case when counts_in_distance then 1 else 0 end as student_count,
+        case when counts_in_participation then 1 else 0 end as participation_enrolled,
+        case when counts_in_participation and counts_as_tested_for_participation then 1 else 0 end as participation_tested
+    from flagged
+    where counts_in_distance or counts_in_participation
+),
+
+met as (
+    select
+        {{ dbt.concat(['subject_code', "'_MET'"]) }} as indicator_code,
+        school_year,
+        entity_type,
+        lea_code,
+        school_code,
+        student_year_id,
+        cast(case when is_met_or_exceeded_standard then 1 else 0 end as double) as numerator_value,
+        cast(1 as double) as denominator_value,
+        1 as student_count,
+        0 as participation_enrolled,
+        0 as participation_tested
+    from flagged
+    where has_smarter_balanced_score
+
+    union all
+
+    select
+        'ELA3_MET' as indicator_code,
+        school_year,
+        entity_type,
+        lea_code,
+        school_code,
+        student_year_id,
+        cast(case when is_met_or_exceeded_standard then 1 else 0 end as double) as numerator_value,
+        cast(1 as double) as denominator_value,
+        1 as student_count,
+        0 as participation_enrolled,
+        0 as participation_tested
+    from flagged
+    where has_smarter_balanced_score
+        and subject_code = 'ELA'
+        and grade_assessed = {{ var('k12:third_grade_reading_grade_assessed') }}
+),
+
+combined as (
+    select * from distance
+    union all
+    select * from met
+),
+
+final as (
+    select
+        indicator_code,
+        school_year,
+        'annual' as period_type,
+        cast(null as date) as as_of_date,
+        cast(null as integer) as as_of_instructional_day,
+        true as is_reported_as_of,
+        entity_type,
+        lea_code,
+        school_code,
+        student_year_id,
+        'none' as breakdown_type,
+        'all' as breakdown_value,
+        numerator_value,
+        denominator_value,
+        student_count,
+        participation_enrolled,
+        participation_tested,
+        0 as event_count
+    from combined
+)
+
+select * from final

@@ -1,0 +1,186 @@
+{#-
+    Chronic absenteeism to date (in-year, leading): the Chronic Absenteeism rule applied to
+    daily attendance up to each as-of date of int_attendance_as_of_dates_listed.
+    - days so far = daily attendance marks at the school up to the as-of date (every mark is
+      an expected day, as fct_attendance_summary counts them); absences so far = marks that
+      count as absences for chronic absenteeism (attendance_codes seed);
+    - a student counts at a school (primary or short-term enrolment, grade in var
+      k12:chronic_absenteeism_grade_levels) once enrolled at least var
+      k12:chronic_absenteeism_to_date_min_days days so far, and in the LEA when the days so
+      far at all schools reach it; chronically absent so far: absences / days >= var
+      k12:chronic_absence_threshold.
+    The attendance facts are read once: each mark goes to the first as-of position on or
+    after its date, the marks are counted per student, school and position, and running sums
+    give the value at each position (no per-date cross join of the marks).
+-#}
+
+with
+
+daily as (
+    select lea_code, school_code, student_id, school_year, attendance_date, is_absence_for_chronic_absenteeism
+    from {{ ref('fct_daily_attendance') }}
+),
+
+as_of_dates as (
+    select * from {{ ref('int_attendance_as_of_dates_listed') }}
+),
+
+school_enrollments as (
+    select * from {{ ref('int_school_enrollments_summarized') }}
+    where has_primary_or_short_term_enrollment
+        and grade_level_code in ('{{ var("k12:chronic_absenteeism_grade_levels") | join("', '") }}')
+),
+
+attendance_dates as (
+    -- read from the fact directly, so the large `daily` CTE is used once and not materialised
+    select distinct lea_code, school_year, attendance_date
+    from {{ ref('fct_daily_attendance') }}
+),
+
+date_positions as (
+    select
+        attendance_dates.lea_code,
+        attendance_dates.school_year,
+        attendance_dates.attendance_date,
+        min(as_of_dates.as_of_instructional_day) as position_day
+    from attendance_dates
+    inner join as_of_dates
+        on attendance_dates.lea_code = as_of_dates.lea_code
+        and attendance_dates.school_year = as_of_dates.school_year
+        and as_of_dates.as_of_date >= attendance_dates.attendance_date
+    group by attendance_dates.lea_code, attendance_dates.school_year, attendance_dates.attendance_date
+),
+
+marks_by_position as (
+    select
+        daily.lea_code,
+        daily.school_code,
+        daily.student_id,
+        daily.school_year,
+        date_positions.position_day,
+        count(*) as days_marked,
+        sum(case when daily.is_absence_for_chronic_absenteeism then 1 else 0 end) as absence_days
+    from daily
+    inner join date_positions
+        on daily.lea_code = date_positions.lea_code
+        and daily.school_year = date_positions.school_year
+        and daily.attendance_date = date_positions.attendance_date
+    group by daily.lea_code, daily.school_code, daily.student_id, daily.school_year, date_positions.position_day
+),
+
+student_schools as (
+    select
+        marks_by_position.lea_code,
+        marks_by_position.school_code,
+        marks_by_position.student_id,
+        marks_by_position.school_year,
+        {{ k12_surrogate_key(['marks_by_position.student_id', 'marks_by_position.school_year']) }} as student_year_id,
+        min(marks_by_position.position_day) as first_position_day
+    from marks_by_position
+    inner join school_enrollments
+        on marks_by_position.lea_code = school_enrollments.lea_code
+        and marks_by_position.school_code = school_enrollments.school_code
+        and marks_by_position.student_id = school_enrollments.student_id
+        and marks_by_position.school_year = school_enrollments.school_year
+    group by marks_by_position.lea_code, marks_by_position.school_code, marks_by_position.student_id, marks_by_position.school_year
+),
+
+spine as (
+    select
+        student_schools.*,
+        as_of_dates.as_of_instructional_day,
+        as_of_dates.as_of_date,
+        as_of_dates.is_reported_as_of
+    from student_schools
+    inner join as_of_dates
+        on student_schools.lea_code = as_of_dates.lea_code
+        and student_schools.school_year = as_of_dates.school_year
+        and as_of_dates.as_of_instructional_day >= student_schools.first_position_day
+),
+
+running as (
+    select
+        spine.lea_code,
+        spine.school_code,
+        spine.student_year_id,
+        spine.school_year,
+        spine.as_of_instructional_day,
+        spine.as_of_date,
+        spine.is_reported_as_of,
+        sum(coalesce(marks_by_position.days_marked, 0)) over (
+            partition by spine.lea_code, spine.school_code, spine.student_id, spine.school_year
+            order by spine.as_of_instructional_day
+            rows between unbounded preceding and current row
+        ) as days_so_far,
+        sum(coalesce(marks_by_position.absence_days, 0)) over (
+            partition by spine.lea_code, spine.school_code, spine.student_id, spine.school_year
+            order by spine.as_of_instructional_day
+            rows between unbounded preceding and current row
+        ) as absence_days_so_far
+    from spine
+    left join marks_by_position
+        on spine.lea_code = marks_by_position.lea_code
+        and spine.school_code = marks_by_position.school_code
+        and spine.student_id = marks_by_position.student_id
+        and spine.school_year = marks_by_position.school_year
+        and spine.as_of_instructional_day = marks_by_position.position_day
+),
+
+by_entity as (
+    select
+        'school' as entity_type,
+        lea_code,
+        school_code,
+        student_year_id,
+        school_year,
+        as_of_instructional_day,
+        as_of_date,
+        is_reported_as_of,
+        days_so_far,
+        absence_days_so_far
+    from running
+
+    union all
+
+    select
+        'lea' as entity_type,
+        lea_code,
+        cast(null as {{ dbt.type_string() }}) as school_code,
+        student_year_id,
+        school_year,
+        as_of_instructional_day,
+        as_of_date,
+        is_reported_as_of,
+        sum(days_so_far) as days_so_far,
+        sum(absence_days_so_far) as absence_days_so_far
+    from running
+    group by lea_code, student_year_id, school_year, as_of_instructional_day, as_of_date, is_reported_as_of
+),
+
+final as (
+    select
+        'CHRO_TD' as indicator_code,
+        school_year,
+        'to_date' as period_type,
+        as_of_date,
+        cast(as_of_instructional_day as integer) as as_of_instructional_day,
+        is_reported_as_of,
+        entity_type,
+        lea_code,
+        school_code,
+        student_year_id,
+        'none' as breakdown_type,
+        'all' as breakdown_value,
+        cast(case
+            when cast(absence_days_so_far as double) / days_so_far >= {{ var('k12:chronic_absence_threshold') }} then 1 else 0
+        end as double) as numerator_value,
+        cast(1 as double) as denominator_value,
+        1 as student_count,
+        0 as participation_enrolled,
+        0 as participation_tested,
+        0 as event_count
+    from by_entity
+    where days_so_far >= {{ var('k12:chronic_absenteeism_to_date_min_days') }}
+)
+
+select * from final

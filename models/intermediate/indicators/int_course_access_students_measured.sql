@@ -1,0 +1,112 @@
+{#-
+    Course-access indicators per student (project definitions, docs/indicators.md):
+    - ALG8: students in grade var k12:middle_school_math_grade_level (08) enrolled on Census
+      Day; numerator: a course mark that year, at any school of the LEA, in a course ranked
+      Algebra I / Integrated Mathematics I or higher (dim_course.is_algebra_1_or_higher).
+    - AP_PART: students in grades var k12:ap_participation_grade_levels (10-12) enrolled on
+      Census Day; numerator: a course mark that year in an Advanced Placement course.
+    A student counts at each school where they were enrolled on Census Day in that grade
+    (the school's grade) and once in the LEA (the LEA grade).
+-#}
+
+with
+
+school_enrollments as (
+    select * from {{ ref('int_school_enrollments_summarized') }}
+    where is_enrolled_on_census_day
+),
+
+lea_enrollments as (
+    select * from {{ ref('int_lea_enrollments_summarized') }}
+    where is_enrolled_on_census_day
+),
+
+marks as (
+    select * from {{ ref('fct_course_marks') }}
+),
+
+courses as (
+    select * from {{ ref('dim_course') }}
+),
+
+student_courses as (
+    select
+        marks.lea_code,
+        marks.student_id,
+        marks.school_year,
+        max(case when courses.is_algebra_1_or_higher then 1 else 0 end) as has_algebra_1_or_higher,
+        max(case when marks.is_advanced_placement then 1 else 0 end) as has_advanced_placement
+    from marks
+    left join courses
+        on marks.course_section_key = courses.course_section_key
+    group by marks.lea_code, marks.student_id, marks.school_year
+),
+
+populations as (
+    select 'school' as entity_type, lea_code, school_code, student_id, school_year, grade_level_code
+    from school_enrollments
+
+    union all
+
+    select 'lea' as entity_type, lea_code, cast(null as {{ dbt.type_string() }}) as school_code, student_id, school_year, grade_level_code
+    from lea_enrollments
+),
+
+measured as (
+    select
+        'ALG8' as indicator_code,
+        populations.entity_type,
+        populations.lea_code,
+        populations.school_code,
+        populations.student_id,
+        populations.school_year,
+        coalesce(student_courses.has_algebra_1_or_higher, 0) as meets
+    from populations
+    left join student_courses
+        on populations.lea_code = student_courses.lea_code
+        and populations.student_id = student_courses.student_id
+        and populations.school_year = student_courses.school_year
+    where populations.grade_level_code = '{{ var("k12:middle_school_math_grade_level") }}'
+
+    union all
+
+    select
+        'AP_PART' as indicator_code,
+        populations.entity_type,
+        populations.lea_code,
+        populations.school_code,
+        populations.student_id,
+        populations.school_year,
+        coalesce(student_courses.has_advanced_placement, 0) as meets
+    from populations
+    left join student_courses
+        on populations.lea_code = student_courses.lea_code
+        and populations.student_id = student_courses.student_id
+        and populations.school_year = student_courses.school_year
+    where populations.grade_level_code in ('{{ var("k12:ap_participation_grade_levels") | join("', '") }}')
+),
+
+final as (
+    select
+        indicator_code,
+        school_year,
+        'annual' as period_type,
+        cast(null as date) as as_of_date,
+        cast(null as integer) as as_of_instructional_day,
+        true as is_reported_as_of,
+        entity_type,
+        lea_code,
+        school_code,
+        {{ k12_surrogate_key(['student_id', 'school_year']) }} as student_year_id,
+        'none' as breakdown_type,
+        'all' as breakdown_value,
+        cast(meets as double) as numerator_value,
+        cast(1 as double) as denominator_value,
+        1 as student_count,
+        0 as participation_enrolled,
+        0 as participation_tested,
+        0 as event_count
+    from measured
+)
+
+select * from final

@@ -1,0 +1,137 @@
+{#-
+    Grades versus assessment (Garden Grove method; reference section 5; docs/indicators.md)
+    per student, subject and year:
+    - the test: the student's Smarter Balanced result in ELA or mathematics that year with a
+      scale score and an achievement level 1-4 (CAAs and untested records are left out);
+    - the marks: every letter-graded mark (A-F; P/NP and incomplete left out) that year in a
+      course of the same content area (ELA courses with the ELA test, mathematics courses
+      with the mathematics test), whatever the term; each mark weighs its term's share of two
+      semesters (a semester mark 1, a full-year mark 2, a quarter 0.5);
+    - GVA_GPA: the student's weighted mean grade points (numerator; denominator 1);
+    - GVA_AB: the student's weighted A/B marks (numerator) over weighted marks (denominator);
+    - breakdown subject_achievement_level = subject-level (ELA-1 ... MATH-4).
+    A student counts at each school where they have such marks (with those marks) and once
+    in the LEA (with all of them).
+-#}
+
+with
+
+results as (
+    select * from {{ ref('fct_assessment_results') }}
+    where subject_code in ('ELA', 'MATH')
+        and distance_from_standard_basis = 'scale_score'
+        and achievement_level in ('1', '2', '3', '4')
+),
+
+marks as (
+    select * from {{ ref('fct_course_marks') }}
+    where is_letter_grade
+        and grade_points is not null
+        and content_area_code in ('ELA', 'MATH')
+),
+
+terms as (
+    select * from {{ ref('academic_terms') }}
+),
+
+weighted_marks as (
+    select
+        marks.lea_code,
+        marks.school_code,
+        marks.student_id,
+        marks.school_year,
+        marks.content_area_code,
+        2 * coalesce(terms.share_of_year, 0.5) as mark_weight,
+        marks.grade_points,
+        case when marks.is_a_or_b then 1 else 0 end as is_a_or_b
+    from marks
+    left join terms
+        on marks.academic_term_code = terms.academic_term_code
+),
+
+by_entity as (
+    select
+        'school' as entity_type,
+        lea_code,
+        school_code,
+        student_id,
+        school_year,
+        content_area_code,
+        sum(mark_weight) as weighted_marks,
+        sum(mark_weight * grade_points) as weighted_grade_points,
+        sum(mark_weight * is_a_or_b) as weighted_a_or_b_marks
+    from weighted_marks
+    group by lea_code, school_code, student_id, school_year, content_area_code
+
+    union all
+
+    select
+        'lea' as entity_type,
+        lea_code,
+        cast(null as {{ dbt.type_string() }}) as school_code,
+        student_id,
+        school_year,
+        content_area_code,
+        sum(mark_weight) as weighted_marks,
+        sum(mark_weight * grade_points) as weighted_grade_points,
+        sum(mark_weight * is_a_or_b) as weighted_a_or_b_marks
+    from weighted_marks
+    group by lea_code, student_id, school_year, content_area_code
+),
+
+linked as (
+    select
+        by_entity.*,
+        results.student_year_id,
+        {{ dbt.concat(['results.subject_code', "'-'", 'results.achievement_level']) }} as subject_achievement_level
+    from by_entity
+    inner join results
+        on by_entity.lea_code = results.lea_code
+        and by_entity.student_id = results.student_id
+        and by_entity.school_year = results.school_year
+        and by_entity.content_area_code = results.subject_code
+    where by_entity.weighted_marks > 0
+),
+
+measured as (
+    select
+        'GVA_GPA' as indicator_code,
+        entity_type, lea_code, school_code, student_year_id, school_year, subject_achievement_level,
+        weighted_grade_points / weighted_marks as numerator_value,
+        cast(1 as double) as denominator_value
+    from linked
+
+    union all
+
+    select
+        'GVA_AB' as indicator_code,
+        entity_type, lea_code, school_code, student_year_id, school_year, subject_achievement_level,
+        weighted_a_or_b_marks as numerator_value,
+        weighted_marks as denominator_value
+    from linked
+),
+
+final as (
+    select
+        indicator_code,
+        school_year,
+        'annual' as period_type,
+        cast(null as date) as as_of_date,
+        cast(null as integer) as as_of_instructional_day,
+        true as is_reported_as_of,
+        entity_type,
+        lea_code,
+        school_code,
+        student_year_id,
+        'subject_achievement_level' as breakdown_type,
+        subject_achievement_level as breakdown_value,
+        cast(numerator_value as double) as numerator_value,
+        cast(denominator_value as double) as denominator_value,
+        1 as student_count,
+        0 as participation_enrolled,
+        0 as participation_tested,
+        0 as event_count
+    from measured
+)
+
+select * from final

@@ -1,0 +1,99 @@
+{#-
+    The cells of marts.indicator_results as public suppression sees them (this year's values
+    and the last year's values shown beside them): each row is a cell
+    of a table (indicator x school year x period x as-of position x breakdown) describing
+    student_n students (the students the rate is about: student_count), of whom outcome_n
+    have the outcome (the numerator, when it counts students; NULL otherwise).
+    Primary suppression (docs/indicators.md): a cell of fewer than var
+    k12:suppression_minimum_n (11) students; with var k12:suppression_protect_numerators,
+    also a cell where 1 to 10 students have the outcome or 1 to 10 do not (a rate of 2 of 40
+    tells who the two are in a small group as surely as a count).
+-#}
+
+with
+
+results as (
+    select * from {{ ref('indicator_results') }}
+),
+
+catalog as (
+    select * from {{ ref('indicator_catalog') }}
+),
+
+current_cells as (
+    select
+        results.indicator_code,
+        results.school_year,
+        results.period_type,
+        results.as_of_instructional_day,
+        results.breakdown_type,
+        results.breakdown_value,
+        results.entity_type,
+        results.lea_code,
+        results.school_code,
+        results.student_group_code,
+        results.first_group_code,
+        results.second_group_code,
+        results.is_intersection,
+        results.student_count as student_n,
+        case when catalog.numerator_counts_students then cast(round(results.numerator) as integer) end as outcome_n
+    from results
+    inner join catalog
+        on results.indicator_code = catalog.indicator_code
+),
+
+prior_cells as (
+    -- last year's values shown beside this year's are cells too (for a to-date indicator,
+    -- at a position last year may not report itself)
+    select
+        results.indicator_code,
+        results.school_year - 1 as school_year,
+        results.period_type,
+        results.as_of_instructional_day,
+        results.breakdown_type,
+        results.breakdown_value,
+        results.entity_type,
+        results.lea_code,
+        results.school_code,
+        results.student_group_code,
+        results.first_group_code,
+        results.second_group_code,
+        results.is_intersection,
+        results.prior_student_count as student_n,
+        case when catalog.numerator_counts_students then cast(round(results.prior_numerator) as integer) end as outcome_n
+    from results
+    inner join catalog
+        on results.indicator_code = catalog.indicator_code
+    where results.prior_denominator is not null
+),
+
+all_cells as (
+    select * from current_cells
+    union
+    select * from prior_cells
+),
+
+described as (
+    select
+        {{ k12_surrogate_key(['indicator_code', 'school_year', 'period_type', 'as_of_instructional_day',
+            'breakdown_type', 'breakdown_value']) }} as table_id,
+        {{ k12_surrogate_key(['indicator_code', 'school_year', 'period_type', 'as_of_instructional_day',
+            'breakdown_type', 'breakdown_value', 'entity_type', 'lea_code', 'school_code', 'student_group_code']) }} as cell_id,
+        all_cells.*
+    from all_cells
+),
+
+final as (
+    select
+        described.*,
+        case
+            when student_n < {{ var('k12:suppression_minimum_n') }} then 'small_cell'
+            {%- if var('k12:suppression_protect_numerators') %}
+            when outcome_n between 1 and {{ var('k12:suppression_minimum_n') - 1 }} then 'small_numerator'
+            when student_n - outcome_n between 1 and {{ var('k12:suppression_minimum_n') - 1 }} then 'small_numerator'
+            {%- endif %}
+        end as primary_suppression_reason
+    from described
+)
+
+select * from final

@@ -1,0 +1,98 @@
+{#-
+    Suspension Rate (Dashboard; CDE suspratecal.asp) per student:
+    - denominator: cumulative enrolment (enrolled at least one day; status 10, 20 or 30, not a
+      no-show) in a grade of var k12:suspension_grade_levels (TK-12), at the school, and in
+      the LEA;
+    - numerator: the student's suspension days (in-school 110 and out-of-school 100 results,
+      incident_result_duration_days) summed over the year reach var
+      k12:suspension_min_aggregate_days (1.0: 0.5 + 0.3 + 0.1 = 0.9 is not counted) at the
+      school (incidents of that school) or in the LEA (all its schools). Expulsions and other
+      means of correction are not suspensions.
+-#}
+
+with
+
+school_enrollments as (
+    select * from {{ ref('int_school_enrollments_summarized') }}
+    where is_cumulatively_enrolled
+        and grade_level_code in ('{{ var("k12:suspension_grade_levels") | join("', '") }}')
+),
+
+lea_enrollments as (
+    select * from {{ ref('int_lea_enrollments_summarized') }}
+    where is_cumulatively_enrolled
+        and grade_level_code in ('{{ var("k12:suspension_grade_levels") | join("', '") }}')
+),
+
+discipline as (
+    select * from {{ ref('fct_discipline') }}
+    where is_suspension
+),
+
+school_suspension_days as (
+    select lea_code, school_code, student_id, school_year, sum(coalesce(incident_result_duration_days, 0)) as suspension_days
+    from discipline
+    group by lea_code, school_code, student_id, school_year
+),
+
+lea_suspension_days as (
+    select lea_code, student_id, school_year, sum(coalesce(incident_result_duration_days, 0)) as suspension_days
+    from discipline
+    group by lea_code, student_id, school_year
+),
+
+by_entity as (
+    select
+        'school' as entity_type,
+        school_enrollments.lea_code,
+        school_enrollments.school_code,
+        school_enrollments.student_id,
+        school_enrollments.school_year,
+        coalesce(school_suspension_days.suspension_days, 0) as suspension_days
+    from school_enrollments
+    left join school_suspension_days
+        on school_enrollments.lea_code = school_suspension_days.lea_code
+        and school_enrollments.school_code = school_suspension_days.school_code
+        and school_enrollments.student_id = school_suspension_days.student_id
+        and school_enrollments.school_year = school_suspension_days.school_year
+
+    union all
+
+    select
+        'lea' as entity_type,
+        lea_enrollments.lea_code,
+        cast(null as {{ dbt.type_string() }}) as school_code,
+        lea_enrollments.student_id,
+        lea_enrollments.school_year,
+        coalesce(lea_suspension_days.suspension_days, 0) as suspension_days
+    from lea_enrollments
+    left join lea_suspension_days
+        on lea_enrollments.lea_code = lea_suspension_days.lea_code
+        and lea_enrollments.student_id = lea_suspension_days.student_id
+        and lea_enrollments.school_year = lea_suspension_days.school_year
+),
+
+final as (
+    select
+        'SUSP' as indicator_code,
+        school_year,
+        'annual' as period_type,
+        cast(null as date) as as_of_date,
+        cast(null as integer) as as_of_instructional_day,
+        true as is_reported_as_of,
+        entity_type,
+        lea_code,
+        school_code,
+        {{ k12_surrogate_key(['student_id', 'school_year']) }} as student_year_id,
+        'none' as breakdown_type,
+        'all' as breakdown_value,
+        cast(case when suspension_days >= {{ var('k12:suspension_min_aggregate_days') }} then 1 else 0 end as double) as numerator_value,
+        cast(1 as double) as denominator_value,
+        1 as student_count,
+        0 as participation_enrolled,
+        0 as participation_tested,
+        0 as event_count
+    from by_entity
+)
+
+select * from final
