@@ -1,0 +1,149 @@
+"""The data-quality rules: what each means, what to do about it, and the policy they read.
+
+A *file-level* rule stops `k12 check` (the file cannot be read as the contract says; see
+`k12_inquiry.raw`). A *row-level* rule sets the failing line aside in the quarantine and
+the run goes on, unless too large a share of a file fails.
+
+Every code list comes from a seed (`seeds/codes`, `seeds/policy`), every type, key and
+range from the extract contract (`seeds/contract`), and the date formats and the first
+month of the school year from the dbt vars `k12:date_formats` and
+`k12:school_year_start_month` in dbt_project.yml. The few structural choices below (which
+dates must fall inside the school year, which extracts must match an enrollment, which
+STAS day counts add up to the expected days) are the rules themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass
+
+import yaml
+
+from k12_inquiry import project
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    applies_to: str          # which extracts / columns, for the documentation
+    meaning: str
+    what_to_do: str
+
+
+ROW_RULES: dict[str, Rule] = {rule.name: rule for rule in (
+    Rule("field_count", "every extract",
+         "the line has as many fields as the header",
+         "A delimiter inside a value or a cut line: fix the line in the SIS export or export the file again."),
+    Rule("required_value", "columns with is_required_value in the contract",
+         "a required value is present (not blank)",
+         "Fill in the value in the SIS and export again."),
+    Rule("parses_as_type", "columns typed cds_lea, cds_school, cds_code, ssid, academic_year, date, integer, decimal, flag",
+         "the value parses as its contract type (7-digit LEA and school codes, 10-digit SSID, a calendar date, ...)",
+         "Correct the value in the SIS (a date such as 20250231 does not exist)."),
+    Rule("code_in_code_set", "columns with a code set in the contract",
+         "the code, in any case, is one of its seed's codes (seeds/codes, seeds/policy) or one of their local "
+         "spellings in seeds/codes/code_aliases.csv, as the staging models read codes",
+         "Correct the code in the SIS; a local spelling of a valid code goes into code_aliases.csv."),
+    Rule("academic_year_matches_file", "Academic Year ID",
+         "the Academic Year ID is the school year in the file name",
+         "Export the right year, or rename the file to the year it holds."),
+    Rule("value_in_range", "numeric columns with min_value / max_value in the contract",
+         "the number lies between the contract's minimum and maximum (day counts are never negative)",
+         "Correct the count in the SIS."),
+    Rule("date_in_school_year", "SENR start and exit dates, ATTENDANCE date, SINC incident date, CAASPP test start date",
+         "the date falls inside the file's school year (July 1 to June 30)",
+         "Correct the date in the SIS, or put the row in the file of the year it belongs to."),
+    Rule("exit_not_before_start", "SENR",
+         "an enrollment does not end before it starts",
+         "Correct the enrollment start or exit date in the SIS."),
+    Rule("scale_score_in_range", "CAASPP (Smarter Balanced record types)",
+         "the scale score lies inside the valid range of its subject and grade (seed caaspp_scale_score_ranges)",
+         "Check the CAASPP file against the one downloaded from TOMS; an altered score cannot be reported."),
+    Rule("days_within_expected", "STAS",
+         "attended in person + in-school suspension + out-of-school suspension + excused + unexcused + "
+         "non-ADA and ADA independent study days do not exceed the expected attendance days",
+         "Correct the day counts in the SIS absence summary."),
+    Rule("unique_key", "every extract (key columns in seeds/contract/extracts.csv)",
+         "no line repeats the key of an earlier line of the same file, and no line with a blank key value repeats "
+         "an earlier line exactly (the first line stays, later copies are quarantined)",
+         "Remove the duplicate record in the SIS (or export again if the file holds a copied block)."),
+    Rule("student_enrolled", "SCSC, STAS, SIRS, SOFF, ATTENDANCE (school of attendance) and CAASPP (CALPADS school)",
+         "the student has a SENR enrollment at that LEA and school in the same school year",
+         "Add the missing enrollment to SENR, or correct the SSID or school code on the row."),
+)}
+
+# Dates that must fall inside the file's school year (contract column names).
+IN_SCHOOL_YEAR_DATE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "SENR": ("Enrollment Start Date", "Enrollment Exit Date"),
+    "ATTENDANCE": ("Attendance Date",),
+    "SINC": ("Incident Occurrence Date",),
+    "CAASPP": ("Test Start Date",),
+}
+# (extract, exit column, start column): the exit may not come before the start.
+EXIT_NOT_BEFORE_START = ("SENR", "Enrollment Exit Date", "Enrollment Start Date")
+# Extracts whose students must be enrolled (SENR) at the row's LEA and school in the year.
+# The LEA, school and SSID columns are found by their staging names.
+ENROLLMENT_CHECKED_EXTRACTS = ("SCSC", "CAASPP", "STAS", "SIRS", "SOFF", "ATTENDANCE")
+ENROLLMENT_MATCH_COLUMNS = ("lea_code", "school_code", "ssid")        # staging names
+# STAS: these day counts together may not exceed the expected attendance days.
+STAS_EXPECTED_DAYS_COLUMN = "Expected Attendance Days"
+STAS_DAYS_COUNTED_AGAINST_EXPECTED = (
+    "Days Attended In-Person",
+    "Days In Attendance In-School Suspension",
+    "Days Absent Out-of-School Suspension",
+    "Days Absent Excused Non-Suspension",
+    "Days Absent Unexcused Non-Suspension",
+    "Non-ADA Generating Independent Study Days",
+    "ADA Generating Independent Study Days",
+)
+# CAASPP: the scale score column and the columns that choose its valid range.
+SCALE_SCORE = {"extract": "CAASPP", "score": "Scale Score", "record_type": "Record Type", "grade": "Grade Assessed"}
+
+# Personal or identifying columns (staging names): their values are masked in Data Docs and
+# in the samples of dq_results (the quarantine, which stays in the local warehouse, keeps them).
+MASKED_STAGING_COLUMNS = frozenset({"ssid", "local_student_id", "birth_date", "student_first_name", "student_last_name"})
+MASK_VISIBLE_CHARACTERS = 3
+
+
+def mask(value: str | None) -> str | None:
+    """'1234567890' -> '123*******' (student identifiers never leave the local warehouse)."""
+    if value is None:
+        return None
+    text = str(value)
+    return text[:MASK_VISIBLE_CHARACTERS] + "*" * max(len(text) - MASK_VISIBLE_CHARACTERS, 0)
+
+
+@functools.lru_cache(maxsize=1)
+def dbt_vars() -> dict:
+    with (project.project_dir() / "dbt_project.yml").open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle).get("vars", {})
+
+
+def date_formats() -> list[str]:
+    """strftime formats a date may have (dbt var `k12:date_formats`)."""
+    return list(dbt_vars()["k12:date_formats"])
+
+
+def date_format_shape(date_format: str) -> str:
+    """'%Y%m%d' -> r'\\d{4}\\d{2}\\d{2}': the strict shape of a date format (no 1-digit months)."""
+    widths = {"%Y": r"\d{4}", "%m": r"\d{2}", "%d": r"\d{2}"}
+    parts = re.split(r"(%[A-Za-z])", date_format)
+    shape = ""
+    for part in parts:
+        if part in widths:
+            shape += widths[part]
+        elif part.startswith("%"):
+            raise ValueError(f"date format {date_format!r}: only %Y, %m and %d are supported")
+        else:
+            shape += re.escape(part)
+    return shape
+
+
+def school_year_bounds(school_year: int) -> tuple[dt.date, dt.date]:
+    """First and last day of a school year (2025 = 2024-25): July 1, 2024 to June 30, 2025."""
+    start_month = int(dbt_vars()["k12:school_year_start_month"])
+    first = dt.date(school_year - 1, start_month, 1) if start_month > 1 else dt.date(school_year, 1, 1)
+    next_first = dt.date(first.year + 1, first.month, 1)
+    return first, next_first - dt.timedelta(days=1)
