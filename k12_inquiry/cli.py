@@ -3,7 +3,10 @@
     k12 generate   write a synthetic district's raw extracts
     k12 check      validate raw extracts (file-level and row-level rules), quarantine bad rows
     k12 build      check, then `dbt build` into the warehouse
+    k12 refresh    daily refresh: new attendance part files, in-year indicators, incrementally
     k12 demo       generate a demo district, check, build and summarise
+    k12 report     execute the inquiry notebooks into HTML reports (reports/)
+    k12 bench      time generate, check, build, refresh and notebooks on a generated district
     k12 dbt ...    run dbt with this project's paths (e.g. `k12 dbt docs generate`)
 
 Errors about the user's files are printed as short messages naming the file, the column
@@ -22,8 +25,11 @@ from pathlib import Path
 
 from k12_inquiry import project
 
-EXIT_FILE_PROBLEM = 2        # a file-level problem in the extracts (see docs/data-quality.md)
+EXIT_FILE_PROBLEM = 2        # a file-level problem in the extracts: nothing was checked (docs/data-quality.md)
 EXIT_BUILD_FAILED = 3        # dbt build failed (a model or a test)
+EXIT_TOO_MANY_BAD_ROWS = 4   # k12 check: a file has more bad rows than --max-bad-share allows (results written)
+EXIT_WAREHOUSE_IN_USE = 5    # k12 check: the warehouse file is locked by another process (results not written)
+EXIT_MARTS_CHECK_FAILED = 6  # k12 check --marts (and after dbt build): a marts rule failed (results written)
 EXIT_USAGE = 64
 
 
@@ -101,6 +107,10 @@ def _file_problems(extracts: Path) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     _apply_paths(args)
+    if getattr(args, "marts", False):
+        from k12_inquiry.quality import marts
+
+        return marts.run(project.warehouse_path(), quiet=bool(getattr(args, "quiet", False)))
     from k12_inquiry.quality import check
 
     return check.main(args)
@@ -122,8 +132,63 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.full_refresh:
         dbt_args.append("--full-refresh")
     code = run_dbt(dbt_args)
+    if code == 0:
+        from k12_inquiry.quality import marts
+
+        code = marts.run(project.warehouse_path(), quiet=bool(getattr(args, "quiet", False)), command="k12 build")
+        if code != 0:
+            print(f"k12 build: the warehouse {project.warehouse_path()} was built, but its marts failed the checks "
+                  "above; do not use or share the indicators until they pass (k12 check --marts).", file=sys.stderr)
+            return code
     print(f"k12 build: {'done' if code == 0 else 'FAILED'} in {time.perf_counter() - started:.0f} s; "
           f"warehouse {project.warehouse_path()}")
+    return 0 if code == 0 else EXIT_BUILD_FAILED
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    """Daily refresh: validate the new attendance files, then run the daily_refresh models
+    incrementally (k12_inquiry/refresh.py); a full build when a refresh cannot be exact."""
+    from k12_inquiry import refresh
+    from k12_inquiry.quality import check
+
+    _apply_paths(args)
+    started = time.perf_counter()
+    plan = refresh.plan(project.extracts_dir(), project.warehouse_path(), project.cache_dir())
+    for problem in plan.file_problems:
+        print(problem.format(), file=sys.stderr)
+    if any(problem.severity == "error" for problem in plan.file_problems):
+        print(f"k12 refresh: file-level problem(s) in {project.extracts_dir()}; nothing was refreshed. "
+              "Fix the file(s) named above and run k12 refresh again.", file=sys.stderr)
+        return EXIT_FILE_PROBLEM
+    if plan.full_build_reason:
+        print(f"k12 refresh: {plan.full_build_reason}; running the full build (k12 build) instead.")
+        return cmd_build(argparse.Namespace(extracts=None, warehouse=None, max_bad_share=args.max_bad_share,
+                                            quiet=True, skip_check=False, fail_fast=False, select=None,
+                                            full_refresh=False))
+    if not plan.has_work:
+        print(f"k12 refresh: no new, changed or removed attendance file since the last build; nothing to do "
+              f"({time.perf_counter() - started:.1f} s).")
+        return 0
+    timings = {"find new files": plan.seconds}
+    t = time.perf_counter()
+    settings = check.CheckSettings.from_environment(max_bad_share=args.max_bad_share, quiet=True)
+    settings.only_files = frozenset(plan.new_files)
+    status = check.run_and_report(settings)
+    timings["check new files"] = time.perf_counter() - t
+    if status != 0:
+        return status
+    t = time.perf_counter()
+    os.environ[refresh.REFRESH_ENV] = "1"
+    try:
+        code = run_dbt(["run", "--select", f"tag:{refresh.REFRESH_TAG}"], quiet=True)
+    finally:
+        os.environ.pop(refresh.REFRESH_ENV, None)
+    timings["dbt run (daily_refresh models)"] = time.perf_counter() - t
+    changes = ([f"{len(plan.new_files)} new or changed file(s): {', '.join(plan.new_files)}"] if plan.new_files else []) \
+        + ([f"{len(plan.removed_files)} removed: {', '.join(plan.removed_files)}"] if plan.removed_files else [])
+    print(f"k12 refresh: {'done' if code == 0 else 'FAILED'} in {time.perf_counter() - started:.1f} s "
+          f"({'; '.join(f'{name} {seconds:.1f} s' for name, seconds in timings.items())}); {'; '.join(changes)}. "
+          f"dbt tests run with the next full build (k12 build).")
     return 0 if code == 0 else EXIT_BUILD_FAILED
 
 
@@ -158,6 +223,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if code != 0:
         print("k12 demo: dbt build failed; see the messages above and logs/dbt.log", file=sys.stderr)
         return EXIT_BUILD_FAILED
+    from k12_inquiry.quality import marts
+
+    t = time.perf_counter()
+    status = marts.run(project.warehouse_path(), command="k12 demo")
+    timings["marts check"] = time.perf_counter() - t
+    if status != 0:
+        return status
     t = time.perf_counter()
     extra = summary.after_build_steps()
     for name, step in extra:
@@ -170,8 +242,50 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Execute the inquiry notebooks headless into HTML reports (k12_inquiry.reports)."""
+    from k12_inquiry import reports
+    from k12_inquiry.warehouse import ParameterError, Warehouse, WarehouseInUse, WarehouseNotFound
+
+    _apply_paths(args)
+    names = args.notebook or list(reports.NOTEBOOKS)
+    unknown = [name for name in names if name not in reports.available()]
+    if unknown:
+        print(f"k12 report: unknown notebook(s) {', '.join(unknown)}; choose from {', '.join(reports.available())}",
+              file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        with Warehouse(project.warehouse_path()) as warehouse:    # check the parameters before starting kernels
+            warehouse.resolve_school_year(args.school_year)
+            warehouse.resolve_school(args.school)
+            if args.group:
+                warehouse.resolve_student_group(args.group)
+    except (WarehouseNotFound, WarehouseInUse, ParameterError) as error:
+        print(f"k12 report: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    parameters = {"warehouse": str(project.warehouse_path()), "school_year": args.school_year,
+                  "school": args.school, "student_group": args.group.upper() if args.group else None}
+    output_dir = Path(args.out).resolve() if args.out else project.reports_dir()
+    started = time.perf_counter()
+    print(f"k12 report: executing {len(names)} notebook(s) into {output_dir}")
+    results = reports.run_reports(names, parameters, output_dir)
+    failed = [r.name for r in results if r.error]
+    print(f"k12 report: {'done' if not failed else 'FAILED: ' + ', '.join(failed)} in "
+          f"{time.perf_counter() - started:.0f} s; open {output_dir / 'index.html'}")
+    return 1 if failed else 0
+
+
 def cmd_dbt(args: argparse.Namespace) -> int:
     return run_dbt(args.dbt_args)
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from k12_inquiry import bench
+
+    result = bench.run_bench(args.students, args.years, seed=args.seed, daily_attendance_years=args.daily_attendance_years,
+                             skip_notebooks=args.skip_notebooks, memory_limit=args.memory_limit, threads=args.threads)
+    print(bench.markdown(result))
+    return 0 if all(p.exit_code == 0 for p in result.phases) else EXIT_BUILD_FAILED
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -188,11 +302,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--daily-attendance-years", type=int, help="write daily attendance only for the latest N years")
     p.set_defaults(func=cmd_generate)
 
-    p = sub.add_parser("check", help="validate raw extracts and quarantine bad rows")
+    p = sub.add_parser("check", help="validate raw extracts and quarantine bad rows",
+                       description="Validate every row of the raw extracts (docs/data-quality.md), or with --marts "
+                                   "the marts of a built warehouse. Exit codes: 0 ok (bad rows quarantined), 2 a "
+                                   "file-level problem, 4 a file over --max-bad-share, 5 the warehouse is in use, "
+                                   "6 a marts rule failed.")
     p.add_argument("--extracts", help="folder of raw extracts (default data/raw or K12_EXTRACTS_DIR)")
     p.add_argument("--warehouse", help="DuckDB warehouse file (default warehouse/k12.duckdb or K12_WAREHOUSE)")
-    p.add_argument("--max-bad-share", type=float, help="stop when more than this share of a file's rows fail (default 0.05)")
+    p.add_argument("--max-bad-share", type=float,
+                   help="stop when more than this share of a file's rows fail (default 0.05 or K12_MAX_BAD_SHARE)")
     p.add_argument("--quiet", action="store_true", help="print only the summary")
+    p.add_argument("--marts", action="store_true",
+                   help="validate the marts of an existing warehouse instead of the extracts (exit code 6 on a failure)")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("build", help="check the extracts, then dbt build into the warehouse")
@@ -213,6 +334,37 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scenario")
     p.add_argument("--regenerate", action="store_true", help="generate the district again even if it exists")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("refresh", help="daily refresh: load new attendance part files and update the in-year "
+                                       "indicators incrementally",
+                       description="Validate the ATTENDANCE files added or changed since the last build (for "
+                                   "example ATTENDANCE_2025-26_20260115.txt) and update daily attendance and the "
+                                   "in-year indicators incrementally; runs the full build when another extract "
+                                   "or an earlier year changed. See docs/performance.md.")
+    p.add_argument("--extracts", help="folder of raw extracts (default data/raw or K12_EXTRACTS_DIR)")
+    p.add_argument("--warehouse", help="DuckDB warehouse file (default warehouse/k12.duckdb or K12_WAREHOUSE)")
+    p.add_argument("--max-bad-share", type=float, help="as for k12 check (default 0.05 or K12_MAX_BAD_SHARE)")
+    p.set_defaults(func=cmd_refresh)
+
+    p = sub.add_parser("bench", help="time generate, check, dbt build and the notebooks on a generated district")
+    p.add_argument("--students", type=int, default=100_000)
+    p.add_argument("--years", type=int, default=3)
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--daily-attendance-years", type=int, help="daily attendance only for the latest N years")
+    p.add_argument("--memory-limit", default="3GB", help="DuckDB memory_limit for check and dbt (default 3GB)")
+    p.add_argument("--threads", type=int, default=2, help="DuckDB threads (default 2)")
+    p.add_argument("--skip-notebooks", action="store_true")
+    p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("report", help="execute the inquiry notebooks into HTML reports (for a school, group, year)")
+    p.add_argument("--warehouse", help="DuckDB warehouse file (default warehouse/k12.duckdb or K12_WAREHOUSE)")
+    p.add_argument("--school-year", help="school year, e.g. 2026 or 2025-26 (default: the latest)")
+    p.add_argument("--school", help="school code, key or name (default: the whole district)")
+    p.add_argument("--group", help="focus student group code, e.g. HI, AA, SED (default: each notebook's own)")
+    p.add_argument("--notebook", action="append",
+                   help="a notebook of notebooks/ to run, e.g. a copied cycle (repeatable; default: the five reports)")
+    p.add_argument("--out", help="output folder (default reports/ or K12_REPORTS_DIR)")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("dbt", help="run dbt with this project's paths, e.g. `k12 dbt docs generate`")
     p.add_argument("dbt_args", nargs=argparse.REMAINDER)

@@ -20,7 +20,7 @@ from k12_inquiry import project
 # `SENR_2024-25.txt`, optionally prefixed by the 7-digit LEA code for collaboratives
 # (`1964733_SENR_2024-25.txt`); `.txt` or `.csv`, any case.
 FILE_NAME_PATTERN = re.compile(
-    r"^(?:(?P<lea_code>\d{7})_)?(?P<extract_code>[A-Za-z]+)_(?P<start_year>\d{4})-(?P<end_year>\d{2})\.(?:txt|csv)$",
+    r"^(?:(?P<lea_code>\d{7})_)?(?P<extract_code>[A-Za-z]+)_(?P<start_year>\d{4})-(?P<end_year>\d{2})(?:_(?P<part>\d{8}))?\.(?:txt|csv)$",
     re.IGNORECASE,
 )
 
@@ -76,6 +76,7 @@ class ExtractSpec:
     key_columns: tuple[str, ...]
     description: str
     columns: tuple[ColumnSpec, ...]
+    allows_parts: bool = False      # the year may come in dated part files (ATTENDANCE_2025-26_20260115.txt)
 
     def column(self, column_name: str) -> ColumnSpec:
         for column in self.columns:
@@ -93,6 +94,7 @@ class ExtractFileName:
     extract_code: str
     school_year: int
     lea_code: str | None
+    part: str | None = None         # YYYYMMDD of a dated part file, e.g. one day of attendance
 
 
 def parse_file_name(name: str) -> ExtractFileName | None:
@@ -104,7 +106,7 @@ def parse_file_name(name: str) -> ExtractFileName | None:
     end = int(match["end_year"])
     if (start + 1) % 100 != end:
         return None
-    return ExtractFileName(match["extract_code"].upper(), start + 1, match["lea_code"])
+    return ExtractFileName(match["extract_code"].upper(), start + 1, match["lea_code"], match["part"])
 
 
 def file_name(extract_code: str, school_year: int, lea_code: str | None = None) -> str:
@@ -155,6 +157,7 @@ def load_contract(seeds: Path | None = None) -> dict[str, ExtractSpec]:
             key_columns=tuple(row["key_columns"].split("|")),
             description=row["description"],
             columns=tuple(columns.get(code, [])),
+            allows_parts=_bool(row.get("allows_parts", "false")),
         )
     return extracts
 

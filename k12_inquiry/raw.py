@@ -120,11 +120,18 @@ def discover(extracts_dir: Path, specs: dict[str, ExtractSpec]) -> tuple[list[Ex
                                         f"{parsed.extract_code} is not an extract of the contract, so the file is ignored",
                                         f"Known extracts: {', '.join(sorted(specs))}."))
             continue
-        key = (parsed.lea_code, parsed.extract_code, parsed.school_year)
+        if parsed.part and not specs[parsed.extract_code].allows_parts:
+            problems.append(FileProblem("warning", path.name, "file_name",
+                                        f"{parsed.extract_code} comes as one file per school year, not in dated parts, "
+                                        "so the file is ignored",
+                                        f"Name it {contract.file_name(parsed.extract_code, parsed.school_year, parsed.lea_code)} "
+                                        "(only daily attendance may come in parts, see docs/extracts.md)."))
+            continue
+        key = (parsed.lea_code, parsed.extract_code, parsed.school_year, parsed.part)
         if key in seen:
             problems.append(FileProblem("error", path.name, "duplicate_file",
                                         f"{seen[key].name} holds the same extract for the same year",
-                                        "Keep one file per extract and school year."))
+                                        "Keep one file per extract and school year (and per date for a part file)."))
             continue
         seen[key] = path
         files.append(ExtractFile(path, parsed.extract_code, parsed.school_year, parsed.lea_code))
@@ -276,7 +283,10 @@ def _select_list(spec: ExtractSpec, raw: RawFile | None, positions: dict[str, in
     values = []
     for column in spec.columns:
         position = (positions or {}).get(column.raw_column)
-        values.append(f"nullif(trim(fields[{position}]), '') as {column.raw_column}" if position
+        # DuckDB's trim() (Unicode spaces) is slow; a line with no space and no non-ASCII
+        # character has nothing to trim, so most lines skip it (same result)
+        values.append(f"case when may_need_trim then nullif(trim(fields[{position}]), '') "
+                      f"else nullif(fields[{position}], '') end as {column.raw_column}" if position
                       else f"null::varchar as {column.raw_column}")
     return ",\n           ".join(source + values)
 
@@ -288,7 +298,8 @@ def file_select_sql(spec: ExtractSpec, raw: RawFile, positions: dict[str, int]) 
     return f"""
     select {_select_list(spec, raw, positions)}
     from (
-        select source_line_number, line, {_fields_expression(raw.delimiter)} as fields
+        select source_line_number, line, {_fields_expression(raw.delimiter)} as fields,
+               contains(line, ' ') or strlen(line) <> length(line) as may_need_trim
         from (select row_number() over () as source_line_number, line from {lines})
         where source_line_number > 1
     )"""
@@ -296,7 +307,7 @@ def file_select_sql(spec: ExtractSpec, raw: RawFile, positions: dict[str, int]) 
 
 def empty_select_sql(spec: ExtractSpec) -> str:
     return (f"select {_select_list(spec, None, None)} from (select null::bigint as source_line_number, "
-            f"null::varchar as line, null::varchar[] as fields) where false")
+            f"null::varchar as line, null::varchar[] as fields, null::boolean as may_need_trim) where false")
 
 
 def _transcode(source: Path, target: Path, encoding: str) -> None:
@@ -370,7 +381,17 @@ def scan(extracts_dir: Path | str | None = None, cache_dir: Path | str | None = 
         if encoding == "utf-8" and not _is_valid_utf8(file.path, fingerprint, cache_dir):
             encoding = "cp1252"          # invalid UTF-8 beyond the first 64 KB
         if encoding == "cp1252":
-            readable = _utf8_copy(file.path, fingerprint, cache_dir)
+            try:
+                readable = _utf8_copy(file.path, fingerprint, cache_dir)
+            except UnicodeDecodeError as error:     # one of the 5 bytes Windows-1252 leaves undefined
+                for partial in (cache_dir / "utf8").glob(f"{file.path.name}.*.tmp"):
+                    partial.unlink()
+                report.problems.append(FileProblem(
+                    "error", file.path.name, "unreadable_encoding",
+                    f"the file is neither UTF-8 nor Windows-1252 text (it holds byte "
+                    f"0x{error.object[error.start]:02X}, which is a character in neither)",
+                    "Save or export it as UTF-8 delimited text."))
+                continue
         report.files.append(RawFile(
             file=file.path.name, path=str(file.path), extract_code=file.extract_code, school_year=file.school_year,
             lea_code=file.lea_code, encoding=encoding, delimiter=inspection.delimiter, fingerprint=fingerprint,
@@ -398,7 +419,30 @@ def register(con: duckdb.DuckDBPyConnection, extracts_dir: Path | str | None = N
     con.execute(f"create schema if not exists {schema}")
     for code, spec in specs.items():
         con.execute(f"create or replace view {schema}.{code.lower()} as {extract_sql(spec, report)}")
+    _register_file_catalog(con, report, specs, schema)
     return report
+
+
+def file_view_name(raw_file: RawFile, index: int) -> str:
+    return f"{raw_file.extract_code.lower()}__file_{index}"
+
+
+def _register_file_catalog(con: duckdb.DuckDBPyConnection, report: RawReport, specs: dict[str, ExtractSpec],
+                           schema: str) -> None:
+    """`raw.extract_files`: one row per readable file, with the name of a view over that file
+    alone (`raw.<extract>__file_<n>`), so an incremental model can read only the files it has
+    not loaded yet instead of the whole extract view."""
+    rows = []
+    for index, raw_file in enumerate(report.files, start=1):
+        view = file_view_name(raw_file, index)
+        con.execute(f"create or replace view {schema}.{view} as "
+                    f"{file_select_sql(specs[raw_file.extract_code], raw_file, report._positions[raw_file.file])}")
+        rows.append(f"({_sql_string(raw_file.file)}, {_sql_string(raw_file.extract_code)}, {raw_file.school_year}, "
+                    f"{_sql_string(raw_file.fingerprint)}, {_sql_string(schema + '.' + view)})")
+    values = ", ".join(rows) if rows else "(null, null, null, null, null)"
+    con.execute(f"""create or replace table {schema}.extract_files as
+        select * from (values {values}) as files(source_file, extract_code, school_year, file_fingerprint, relation_name)
+        where source_file is not null""")
 
 
 def report_json(report: RawReport) -> str:

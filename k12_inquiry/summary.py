@@ -25,10 +25,10 @@ def build_summary(timings: dict[str, float]) -> str:
     lines = ["", "k12-inquiry demo: done", f"  warehouse  {warehouse}"]
     with duckdb.connect(str(warehouse), read_only=True) as con:
         rows = con.execute("""
-            select table_schema, table_name, estimated_size
+            select schema_name, table_name, estimated_size
             from duckdb_tables()
-            where table_schema in ('marts', 'reference', 'data_quality')
-            order by table_schema, table_name
+            where schema_name in ('marts', 'reference', 'data_quality')
+            order by schema_name, table_name
         """).fetchall()
     by_schema: dict[str, list[str]] = {}
     for schema, name, size in rows:

@@ -1,3 +1,4 @@
+{{ config(tags=['daily_refresh']) }}
 {#-
     The as-of dates of the in-year ("to date") indicators, as positions in the school year:
     a date's position is its district instructional day number (1 = the first date any

@@ -12,13 +12,26 @@
     The attendance facts are read once: each mark goes to the first as-of position on or
     after its date, the marks are counted per student, school and position, and running sums
     give the value at each position (no per-date cross join of the marks).
+    In a daily refresh the latest school year with daily attendance and the year before it
+    (last year at the same instructional day) are recomputed (incremental by school year).
 -#}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='school_year',
+    full_refresh=k12_full_refresh_unless_daily(),
+    tags=['daily_refresh'],
+) }}
 
 with
 
 daily as (
     select lea_code, school_code, student_id, school_year, attendance_date, is_absence_for_chronic_absenteeism
     from {{ ref('fct_daily_attendance') }}
+    {%- if is_incremental() %}
+    where {{ k12_in_daily_refresh_years('school_year', 1) }}
+    {%- endif %}
 ),
 
 as_of_dates as (
@@ -35,6 +48,9 @@ attendance_dates as (
     -- read from the fact directly, so the large `daily` CTE is used once and not materialised
     select distinct lea_code, school_year, attendance_date
     from {{ ref('fct_daily_attendance') }}
+    {%- if is_incremental() %}
+    where {{ k12_in_daily_refresh_years('school_year', 1) }}
+    {%- endif %}
 ),
 
 date_positions as (

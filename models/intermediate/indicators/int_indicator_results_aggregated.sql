@@ -14,10 +14,23 @@
       and denominator (guide example: 201 enrolled, 188 tested -> 3 records).
 -#}
 
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['indicator_code', 'school_year'],
+    full_refresh=k12_full_refresh_unless_daily(),
+    tags=['daily_refresh'],
+) }}
+
 with
 
 students as (
     select * from {{ ref('int_indicator_students_unioned') }}
+    {%- if is_incremental() %}
+    -- daily refresh: only the in-year (to date) indicators of the latest year and the year before
+    where period_type = 'to_date'
+        and {{ k12_in_daily_refresh_years('school_year', 1) }}
+    {%- endif %}
 ),
 
 catalog as (

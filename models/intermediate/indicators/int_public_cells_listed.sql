@@ -1,3 +1,4 @@
+{{ config(tags=['daily_refresh']) }}
 {#-
     The cells of marts.indicator_results as public suppression sees them (this year's values
     and the last year's values shown beside them): each row is a cell

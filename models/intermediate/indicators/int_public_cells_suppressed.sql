@@ -1,3 +1,4 @@
+{{ config(tags=['daily_refresh']) }}
 {#-
     Public suppression (docs/indicators.md): primary suppression (int_public_cells_listed),
     then complementary suppression until no relation of int_public_relations_listed lets a

@@ -1,3 +1,4 @@
+{{ config(tags=['daily_refresh']) }}
 {#-
     The additive relations between cells that public suppression protects, so no blanked
     cell can be recovered by subtraction (docs/indicators.md). In each table:

@@ -2,12 +2,25 @@
     Instructional days of each school, from daily attendance: a date on which the school
     marked at least var k12:calendar_min_share_of_peak_day of the students it marked on
     its busiest day (so a stray mark on a holiday does not create a school day).
+    Grain: one row per school x instructional date. In a daily refresh only the latest
+    school year with daily attendance is recomputed (incremental by school year).
 -#}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='school_year',
+    full_refresh=k12_full_refresh_unless_daily(),
+    tags=['daily_refresh'],
+) }}
 
 with
 
 attendance_days as (
     select * from {{ ref('fct_daily_attendance') }}
+    {%- if is_incremental() %}
+    where {{ k12_in_daily_refresh_years('school_year') }}
+    {%- endif %}
 ),
 
 marked as (

@@ -1,3 +1,4 @@
+{{ config(tags=['daily_refresh']) }}
 with
 
 student_years as (

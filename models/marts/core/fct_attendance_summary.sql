@@ -5,7 +5,17 @@
     year can be followed before STAS exists, and the two can be reconciled).
     Absence days for chronic absenteeism (Dashboard): out-of-school suspension + excused
     + unexcused + non-ADA independent study; in-school suspension is not an absence.
+    In a daily refresh only the daily-attendance measures of the latest school year are
+    recomputed (incremental by school year and measure source).
 -#}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['school_year', 'measure_source'],
+    full_refresh=k12_full_refresh_unless_daily(),
+    tags=['daily_refresh'],
+) }}
 
 with
 
@@ -19,6 +29,9 @@ student_ids as (
 
 daily as (
     select * from {{ ref('fct_daily_attendance') }}
+    {%- if is_incremental() %}
+    where {{ k12_in_daily_refresh_years('school_year') }}
+    {%- endif %}
 ),
 
 from_stas as (
@@ -64,8 +77,10 @@ from_daily as (
 ),
 
 combined as (
+    {%- if not is_incremental() %}
     select * from from_stas
     union all
+    {%- endif %}
     select * from from_daily
 ),
 

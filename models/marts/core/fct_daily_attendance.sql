@@ -1,7 +1,26 @@
+{#-
+    Daily attendance marks with their attendance category. Grain: one row per student x
+    school x date. A table rebuilt by every `dbt build`; in a daily refresh (`k12 refresh`)
+    incremental by source file: only the files base_sis__attendance_days has newly loaded
+    are added (replacing a file loaded before), and rows of removed files are deleted.
+-#}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='source_file',
+    full_refresh=k12_full_refresh_unless_daily(),
+    post_hook="{{ k12_delete_removed_files('ATTENDANCE') }}",
+    tags=['daily_refresh'],
+) }}
+
 with
 
 attendance_days as (
     select * from {{ ref('stg_sis__attendance_days') }}
+    {%- if is_incremental() %}
+    where {{ k12_unloaded_files_predicate('ATTENDANCE', this) }}
+    {%- endif %}
 ),
 
 student_ids as (
@@ -27,7 +46,9 @@ final as (
         attendance_codes.attendance_category = 'unexcused_absence' as is_unexcused_absence,
         attendance_codes.attendance_category = 'out_of_school_suspension' as is_out_of_school_suspension,
         attendance_codes.attendance_category = 'in_school_suspension' as is_in_school_suspension,
-        attendance_codes.attendance_category in ('independent_study_ada', 'independent_study_non_ada') as is_independent_study
+        attendance_codes.attendance_category in ('independent_study_ada', 'independent_study_non_ada') as is_independent_study,
+        attendance_days.source_file,
+        attendance_days.file_fingerprint
     from attendance_days
     inner join student_ids
         on attendance_days.lea_code = student_ids.lea_code

@@ -2,12 +2,29 @@
     Every raw file: the lines read, the lines that loaded into staging, and each reason
     the others did not. Exact duplicates are counted here on their own (loadable lines
     minus distinct line hashes), so the test that the parts add up to rows_read checks
-    staging's de-duplication rather than restating it.
+    staging's de-duplication rather than restating it. Grain: one row per raw file.
+    In a daily refresh only the new or changed ATTENDANCE files are counted (incremental
+    by file); rows of removed attendance files are deleted.
 -#}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='source_file',
+    full_refresh=k12_full_refresh_unless_daily(),
+    post_hook="{{ k12_delete_removed_files('ATTENDANCE', 'extract_code') }}",
+    tags=['daily_refresh'],
+) }}
+
+{%- set extracts = k12_staged_extracts() %}
+{%- if is_incremental() %}
+{%- set extracts = extracts | selectattr('extract_code', 'equalto', 'ATTENDANCE') | list %}
+{%- set new_files = k12_unloaded_files_predicate('ATTENDANCE', this) %}
+{%- endif %}
 
 with
 
-{% for extract in k12_staged_extracts() %}
+{% for extract in extracts %}
 {{ extract.extract_code | lower }}_read as (
     select
         '{{ extract.extract_code }}' as extract_code,
@@ -19,8 +36,12 @@ with
         sum(case when exclusion_reason = 'untyped_value' then 1 else 0 end) as rows_untyped,
         sum(case when exclusion_reason = 'missing_key_value' then 1 else 0 end) as rows_missing_key_value,
         sum(case when exclusion_reason is null then 1 else 0 end)
-            - count(distinct case when exclusion_reason is null then row_hash end) as rows_exact_duplicate
+            - count(distinct case when exclusion_reason is null then row_hash end) as rows_exact_duplicate,
+        max(file_fingerprint) as file_fingerprint
     from {{ ref(extract.base) }}
+    {%- if is_incremental() %}
+    where {{ new_files }}
+    {%- endif %}
     group by source_file, school_year
 ),
 
@@ -29,12 +50,15 @@ with
         source_file,
         count(*) as rows_loaded
     from {{ ref(extract.staging) }}
+    {%- if is_incremental() %}
+    where {{ new_files }}
+    {%- endif %}
     group by source_file
 ),
 
 {% endfor %}
 files as (
-{% for extract in k12_staged_extracts() %}
+{% for extract in extracts %}
     select
         {{ extract.extract_code | lower }}_read.*,
         coalesce({{ extract.extract_code | lower }}_loaded.rows_loaded, 0) as rows_loaded
@@ -57,7 +81,8 @@ final as (
         rows_untyped,
         rows_missing_key_value,
         rows_exact_duplicate,
-        rows_read - rows_loaded as rows_not_loaded
+        rows_read - rows_loaded as rows_not_loaded,
+        file_fingerprint
     from files
 )
 

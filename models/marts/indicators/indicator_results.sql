@@ -7,13 +7,26 @@
     year), the change from unrounded values, the comparison with all students and with the
     other students, n-size flags and, where the state defines them, the Dashboard status
     level, change level and colour. Not for sharing: public_indicator_results is the
-    suppressed copy.
+    suppressed copy. In a daily refresh only the in-year (to date) indicators of the latest
+    school year are recomputed (incremental by indicator and school year).
 -#}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['indicator_code', 'school_year'],
+    full_refresh=k12_full_refresh_unless_daily(),
+    tags=['daily_refresh'],
+) }}
 
 with
 
 aggregated as (
     select * from {{ ref('int_indicator_results_aggregated') }}
+    {%- if is_incremental() %}
+    where period_type = 'to_date'
+        and {{ k12_in_daily_refresh_years('school_year', 1) }}
+    {%- endif %}
 ),
 
 catalog as (
@@ -240,6 +253,9 @@ final as (
             then named.rate / named.other_students_rate
         end as risk_ratio_to_other_students
     from named
+    {%- if is_incremental() %}
+    where {{ k12_in_daily_refresh_years('named.school_year') }}
+    {%- endif %}
 )
 
 select * from final

@@ -1,3 +1,4 @@
+{{ config(tags=['daily_refresh']) }}
 {#-
     marts.indicator_results made safe to share (docs/indicators.md): a cell of fewer than
     var k12:suppression_minimum_n students (and, with var k12:suppression_protect_numerators,

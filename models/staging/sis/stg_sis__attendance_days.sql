@@ -20,6 +20,7 @@ loadable as (
 final as (
     select
         loadable.source_file,
+        loadable.file_fingerprint,
         loadable.school_year,
         loadable.source_line_number,
         loadable.lea_code,
