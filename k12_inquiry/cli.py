@@ -283,7 +283,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from k12_inquiry import bench
 
     result = bench.run_bench(args.students, args.years, seed=args.seed, daily_attendance_years=args.daily_attendance_years,
-                             skip_notebooks=args.skip_notebooks, memory_limit=args.memory_limit, threads=args.threads)
+                             skip_notebooks=args.skip_notebooks, memory_limit=args.memory_limit, threads=args.threads,
+                             skip_raw_sql_limit=args.skip_raw_sql_limit, skip_refresh=args.skip_refresh)
     print(bench.markdown(result))
     return 0 if all(p.exit_code == 0 for p in result.phases) else EXIT_BUILD_FAILED
 
@@ -354,6 +355,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--memory-limit", default="3GB", help="DuckDB memory_limit for check and dbt (default 3GB)")
     p.add_argument("--threads", type=int, default=2, help="DuckDB threads (default 2)")
     p.add_argument("--skip-notebooks", action="store_true")
+    p.add_argument("--skip-raw-sql-limit", action="store_true", help="do not time the models without dbt")
+    p.add_argument("--skip-refresh", action="store_true", help="do not time the daily refresh")
     p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("report", help="execute the inquiry notebooks into HTML reports (for a school, group, year)")
