@@ -39,8 +39,11 @@ def build_summary(timings: dict[str, float]) -> str:
     if "reference" in by_schema:
         lines.append(f"  reference  {len(by_schema['reference'])} seed tables (code sets, cut points, contract)")
     reports = project.reports_dir()
-    if reports.exists():
-        lines.append(f"  reports    {reports}")
+    if (reports / "index.html").exists():
+        lines.append(f"  reports    {(reports / 'index.html').as_uri()}")
+    if (reports / "data-quality" / "index.html").exists():
+        lines.append(f"  data docs  {(reports / 'data-quality' / 'index.html').as_uri()} (rows checked and "
+                     "quarantined by file and rule: schema data_quality)")
     total = sum(timings.values())
     lines.append("  time       " + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in timings.items())
                  + f"; total {total:.0f} s")
