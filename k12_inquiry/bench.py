@@ -162,7 +162,8 @@ def raw_sql_limit(warehouse: Path, work: Path, extracts: Path, cache_dir: Path, 
     limit_dir.mkdir(parents=True)
     database = limit_dir / warehouse.name               # same catalog name as dbt's, so the SQL resolves
     con = duckdb.connect(str(database), config={"memory_limit": settings["memory_limit"], "threads": settings["threads"],
-                                                "temp_directory": str(limit_dir / "tmp"), "preserve_insertion_order": False})
+                                                "temp_directory": str(limit_dir / "tmp"), "preserve_insertion_order": False,
+                                                "enable_progress_bar": False})
     con.execute(f"attach '{warehouse}' as dbt_built (read_only)")
     catalog = warehouse.stem
     con.execute("create schema if not exists reference")
@@ -203,10 +204,11 @@ def write_next_day_part(extracts: Path) -> tuple[Path, int]:
     if not files:
         raise SystemExit(f"k12 bench: {extracts} has no daily attendance to extend")
     latest = files[-1]
-    con = duckdb.connect()
+    con = duckdb.connect(config={"enable_progress_bar": False})
     try:
+        # a malformed line (a fault the generator plants) is no school day: skip it
         con.execute(f"""create temp table marks as select * from read_csv('{latest}', delim = '^', header = true,
-                        all_varchar = true)""")
+                        all_varchar = true, quote = '', escape = '', strict_mode = false, ignore_errors = true)""")
         columns = [row[0] for row in con.execute("describe marks").fetchall()]
         date_column = next(c for c in columns if c.lower() == "attendance date")
         last_day = con.execute(f"""
@@ -262,6 +264,7 @@ def run_bench(students: int, years: int, seed: int = 42, daily_attendance_years:
     env.update({"DBT_TARGET_PATH": str(work / "target"), "DBT_LOG_PATH": str(work / "logs")})
     code, seconds, peak = run_measured([dbt, "build"], env, root, work / "dbt_build.log")
     result.phases.append(PhaseResult("dbt build", seconds, peak / 1e9, rows, code))
+    write_results(result, out_dir / "results")         # after every phase: a failure later keeps these
     if code == 0 and not skip_raw_sql_limit:
         limit = raw_sql_limit(work / "k12.duckdb", work, extracts, work / "cache", settings)
         run_results = json.loads((work / "target" / "run_results.json").read_text())
@@ -269,6 +272,7 @@ def run_bench(students: int, years: int, seed: int = 42, daily_attendance_years:
         result.phases.append(PhaseResult("raw SQL limit (models, no dbt)", limit, 0.0, rows,
                                          note=f"dbt build / limit = {seconds / limit:.2f}; "
                                               f"model time inside dbt = {model_seconds:.0f} s"))
+        write_results(result, out_dir / "results")
     if code == 0 and not skip_refresh:
         part, part_rows = write_next_day_part(extracts)
         try:
@@ -279,6 +283,7 @@ def run_bench(students: int, years: int, seed: int = 42, daily_attendance_years:
         detail = next((line for line in log.splitlines() if line.startswith("k12 refresh: done")), "")
         result.phases.append(PhaseResult("daily refresh (one more day)", seconds, peak / 1e9, part_rows, code,
                                          note=detail.split("(", 1)[-1].split(")")[0] if detail else "see refresh.log"))
+        write_results(result, out_dir / "results")
     if not skip_notebooks:
         code, seconds, peak = run_measured([*_k12(), "report"], env, root, work / "report.log")
         result.phases.append(PhaseResult("notebooks", seconds, peak / 1e9, None, code))
