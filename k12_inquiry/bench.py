@@ -162,8 +162,8 @@ def raw_sql_limit(warehouse: Path, work: Path, extracts: Path, cache_dir: Path, 
     limit_dir.mkdir(parents=True)
     database = limit_dir / warehouse.name               # same catalog name as dbt's, so the SQL resolves
     con = duckdb.connect(str(database), config={"memory_limit": settings["memory_limit"], "threads": settings["threads"],
-                                                "temp_directory": str(limit_dir / "tmp"), "preserve_insertion_order": False,
-                                                "enable_progress_bar": False})
+                                                "temp_directory": str(limit_dir / "tmp"), "preserve_insertion_order": False})
+    con.execute("set enable_progress_bar = false")
     con.execute(f"attach '{warehouse}' as dbt_built (read_only)")
     catalog = warehouse.stem
     con.execute("create schema if not exists reference")
@@ -204,7 +204,8 @@ def write_next_day_part(extracts: Path) -> tuple[Path, int]:
     if not files:
         raise SystemExit(f"k12 bench: {extracts} has no daily attendance to extend")
     latest = files[-1]
-    con = duckdb.connect(config={"enable_progress_bar": False})
+    con = duckdb.connect()
+    con.execute("set enable_progress_bar = false")
     try:
         # a malformed line (a fault the generator plants) is no school day: skip it
         con.execute(f"""create temp table marks as select * from read_csv('{latest}', delim = '^', header = true,
@@ -257,6 +258,7 @@ def run_bench(students: int, years: int, seed: int = 42, daily_attendance_years:
 
     code, seconds, peak = run_measured([*_k12(), "check", "--extracts", str(extracts)], env, root, work / "check.log")
     result.phases.append(PhaseResult("check", seconds, peak / 1e9, rows, code))
+    write_results(result, out_dir / "results")
 
     dbt = str(Path(sys.executable).parent / "dbt")
     # dbt build and k12 refresh share a target folder, as they do in a district's daily use

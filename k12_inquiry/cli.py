@@ -183,7 +183,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         code = run_dbt(["run", "--select", f"tag:{refresh.REFRESH_TAG}"], quiet=True)
     finally:
         os.environ.pop(refresh.REFRESH_ENV, None)
-    timings["dbt run (daily_refresh models)"] = time.perf_counter() - t
+    timings["dbt run of the daily_refresh models"] = time.perf_counter() - t
     changes = ([f"{len(plan.new_files)} new or changed file(s): {', '.join(plan.new_files)}"] if plan.new_files else []) \
         + ([f"{len(plan.removed_files)} removed: {', '.join(plan.removed_files)}"] if plan.removed_files else [])
     print(f"k12 refresh: {'done' if code == 0 else 'FAILED'} in {time.perf_counter() - started:.1f} s "

@@ -18,8 +18,8 @@
 
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='school_year',
+    incremental_strategy='append',
+    pre_hook="{{ k12_delete_refreshed_years(1) }}",
     full_refresh=k12_full_refresh_unless_daily(),
     tags=['daily_refresh'],
 ) }}

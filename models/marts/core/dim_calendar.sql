@@ -8,8 +8,8 @@
 
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='school_year',
+    incremental_strategy='append',
+    pre_hook="{{ k12_delete_refreshed_years() }}",
     full_refresh=k12_full_refresh_unless_daily(),
     tags=['daily_refresh'],
 ) }}

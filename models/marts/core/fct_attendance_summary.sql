@@ -11,8 +11,8 @@
 
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key=['school_year', 'measure_source'],
+    incremental_strategy='append',
+    pre_hook="{{ k12_delete_refreshed_years(daily_attendance_only=true) }}",
     full_refresh=k12_full_refresh_unless_daily(),
     tags=['daily_refresh'],
 ) }}

@@ -13,8 +13,8 @@
 
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key=['indicator_code', 'school_year'],
+    incremental_strategy='append',
+    pre_hook="{{ k12_delete_refreshed_years(in_year_only=true) }}",
     full_refresh=k12_full_refresh_unless_daily(),
     tags=['daily_refresh'],
 ) }}
