@@ -29,7 +29,7 @@ from pathlib import Path
 
 import duckdb
 
-from k12_inquiry import raw
+from k12_inquiry import contract, raw
 
 ATTENDANCE = "ATTENDANCE"
 REFRESH_TAG = "daily_refresh"
@@ -85,7 +85,7 @@ def plan(extracts_dir: Path, warehouse: Path, cache_dir: Path) -> RefreshPlan:
                            if f.extract_code != ATTENDANCE and checked.get(f.file) != f.fingerprint)
     removed_other = sorted(name for name in checked
                            if name not in {f.file for f in report.files} and name not in result.removed_files
-                           and not raw_is_attendance(name))
+                           and not ((parsed := contract.parse_file_name(name)) and parsed.extract_code == ATTENDANCE))
     if changed_other or removed_other:
         names = changed_other + removed_other
         result.full_build_reason = (f"{len(names)} file(s) other than daily attendance changed since the last build "
@@ -93,7 +93,7 @@ def plan(extracts_dir: Path, warehouse: Path, cache_dir: Path) -> RefreshPlan:
     elif attendance:
         latest_year = max(f.school_year for f in attendance)
         years = {f.school_year for f in attendance if f.file in result.new_files}
-        years |= {year for name in result.removed_files if (year := _school_year_of(name)) is not None}
+        years |= {parsed.school_year for name in result.removed_files if (parsed := contract.parse_file_name(name))}
         earlier = sorted(year for year in years if year < latest_year)
         if earlier:
             result.full_build_reason = (f"attendance of an earlier school year changed ({', '.join(map(str, earlier))}); "
@@ -101,16 +101,3 @@ def plan(extracts_dir: Path, warehouse: Path, cache_dir: Path) -> RefreshPlan:
     result.seconds = time.perf_counter() - started
     return result
 
-
-def raw_is_attendance(file_name: str) -> bool:
-    from k12_inquiry import contract
-
-    parsed = contract.parse_file_name(file_name)
-    return parsed is not None and parsed.extract_code == ATTENDANCE
-
-
-def _school_year_of(file_name: str) -> int | None:
-    from k12_inquiry import contract
-
-    parsed = contract.parse_file_name(file_name)
-    return parsed.school_year if parsed else None
