@@ -125,8 +125,8 @@ def _dbt_project() -> dict:
 
 
 def marts_schema() -> str:
-    """The schema of the marts (`+schema` of models/marts in dbt_project.yml)."""
-    return _dbt_project()["models"]["k12_inquiry"]["marts"]["+schema"]
+    """The schema of the marts (`+schema` of models/3_core in dbt_project.yml)."""
+    return _dbt_project()["models"]["k12_inquiry"]["3_core"]["+schema"]
 
 
 def seeds_schema() -> str:
