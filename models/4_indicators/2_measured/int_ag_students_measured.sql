@@ -198,24 +198,11 @@ by_entity as (
 
 final as (
     select
-        indicator_code,
-        school_year,
-        'annual' as period_type,
-        cast(null as date) as as_of_date,
-        cast(null as integer) as as_of_instructional_day,
-        true as is_reported_as_of,
-        entity_type,
-        lea_code,
-        school_code,
-        {{ k12_surrogate_key(['student_id', 'school_year']) }} as student_year_id,
-        breakdown_type,
-        breakdown_value,
-        cast(meets as double) as numerator_value,
-        cast(1 as double) as denominator_value,
-        1 as student_count,
-        0 as participation_enrolled,
-        0 as participation_tested,
-        0 as event_count
+        {{ k12_indicator_row(
+            numerator_value='meets',
+            breakdown_type='breakdown_type',
+            breakdown_value='breakdown_value'
+        ) }}
     from by_entity
 )
 

@@ -132,24 +132,14 @@ combined as (
 
 final as (
     select
-        indicator_code,
-        school_year,
-        'annual' as period_type,
-        cast(null as date) as as_of_date,
-        cast(null as integer) as as_of_instructional_day,
-        true as is_reported_as_of,
-        entity_type,
-        lea_code,
-        school_code,
-        student_year_id,
-        'none' as breakdown_type,
-        'all' as breakdown_value,
-        numerator_value,
-        denominator_value,
-        student_count,
-        participation_enrolled,
-        participation_tested,
-        0 as event_count
+        {{ k12_indicator_row(
+            numerator_value='numerator_value',
+            denominator_value='denominator_value',
+            student_count='student_count',
+            student_year_id='student_year_id',
+            participation_enrolled='participation_enrolled',
+            participation_tested='participation_tested'
+        ) }}
     from combined
 )
 

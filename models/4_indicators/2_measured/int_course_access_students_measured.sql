@@ -88,24 +88,9 @@ measured as (
 
 final as (
     select
-        indicator_code,
-        school_year,
-        'annual' as period_type,
-        cast(null as date) as as_of_date,
-        cast(null as integer) as as_of_instructional_day,
-        true as is_reported_as_of,
-        entity_type,
-        lea_code,
-        school_code,
-        {{ k12_surrogate_key(['student_id', 'school_year']) }} as student_year_id,
-        'none' as breakdown_type,
-        'all' as breakdown_value,
-        cast(meets as double) as numerator_value,
-        cast(1 as double) as denominator_value,
-        1 as student_count,
-        0 as participation_enrolled,
-        0 as participation_tested,
-        0 as event_count
+        {{ k12_indicator_row(
+            numerator_value='meets'
+        ) }}
     from measured
 )
 

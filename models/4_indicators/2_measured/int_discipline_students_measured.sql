@@ -206,24 +206,14 @@ combined as (
 
 final as (
     select
-        indicator_code,
-        school_year,
-        'annual' as period_type,
-        cast(null as date) as as_of_date,
-        cast(null as integer) as as_of_instructional_day,
-        true as is_reported_as_of,
-        entity_type,
-        lea_code,
-        school_code,
-        {{ k12_surrogate_key(['student_id', 'school_year']) }} as student_year_id,
-        breakdown_type,
-        breakdown_value,
-        cast(numerator_value as double) as numerator_value,
-        cast(denominator_value as double) as denominator_value,
-        student_count,
-        0 as participation_enrolled,
-        0 as participation_tested,
-        event_count
+        {{ k12_indicator_row(
+            numerator_value='numerator_value',
+            denominator_value='denominator_value',
+            student_count='student_count',
+            breakdown_type='breakdown_type',
+            breakdown_value='breakdown_value',
+            event_count='event_count'
+        ) }}
     from combined
 )
 

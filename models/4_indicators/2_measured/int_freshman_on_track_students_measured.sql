@@ -110,24 +110,10 @@ by_entity as (
 
 final as (
     select
-        'FOT' as indicator_code,
-        school_year,
-        'annual' as period_type,
-        cast(null as date) as as_of_date,
-        cast(null as integer) as as_of_instructional_day,
-        true as is_reported_as_of,
-        entity_type,
-        lea_code,
-        school_code,
-        {{ k12_surrogate_key(['student_id', 'school_year']) }} as student_year_id,
-        'none' as breakdown_type,
-        'all' as breakdown_value,
-        cast(case when is_on_track then 1 else 0 end as double) as numerator_value,
-        cast(1 as double) as denominator_value,
-        1 as student_count,
-        0 as participation_enrolled,
-        0 as participation_tested,
-        0 as event_count
+        {{ k12_indicator_row(
+            indicator_code="'FOT'",
+            numerator_value='is_on_track'
+        ) }}
     from by_entity
 )
 

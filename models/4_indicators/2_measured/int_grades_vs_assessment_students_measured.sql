@@ -113,24 +113,13 @@ measured as (
 
 final as (
     select
-        indicator_code,
-        school_year,
-        'annual' as period_type,
-        cast(null as date) as as_of_date,
-        cast(null as integer) as as_of_instructional_day,
-        true as is_reported_as_of,
-        entity_type,
-        lea_code,
-        school_code,
-        student_year_id,
-        'subject_achievement_level' as breakdown_type,
-        subject_achievement_level as breakdown_value,
-        cast(numerator_value as double) as numerator_value,
-        cast(denominator_value as double) as denominator_value,
-        1 as student_count,
-        0 as participation_enrolled,
-        0 as participation_tested,
-        0 as event_count
+        {{ k12_indicator_row(
+            numerator_value='numerator_value',
+            denominator_value='denominator_value',
+            student_year_id='student_year_id',
+            breakdown_type="'subject_achievement_level'",
+            breakdown_value='subject_achievement_level'
+        ) }}
     from measured
 )
 

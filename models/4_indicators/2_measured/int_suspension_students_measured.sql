@@ -74,24 +74,10 @@ by_entity as (
 
 final as (
     select
-        'SUSP' as indicator_code,
-        school_year,
-        'annual' as period_type,
-        cast(null as date) as as_of_date,
-        cast(null as integer) as as_of_instructional_day,
-        true as is_reported_as_of,
-        entity_type,
-        lea_code,
-        school_code,
-        {{ k12_surrogate_key(['student_id', 'school_year']) }} as student_year_id,
-        'none' as breakdown_type,
-        'all' as breakdown_value,
-        cast(case when suspension_days >= {{ var('k12:suspension_min_aggregate_days') }} then 1 else 0 end as double) as numerator_value,
-        cast(1 as double) as denominator_value,
-        1 as student_count,
-        0 as participation_enrolled,
-        0 as participation_tested,
-        0 as event_count
+        {{ k12_indicator_row(
+            indicator_code="'SUSP'",
+            numerator_value="suspension_days >= " ~ var('k12:suspension_min_aggregate_days')
+        ) }}
     from by_entity
 )
 

@@ -6,12 +6,13 @@
       breakdown_shares_denominator: the discipline indicators) take it from the breakdown
       none row, and every value seen in the LEA that year gets a row (numerator 0 when no
       student of the group had one);
-    - ELA and MATH: the 95% participation rule, per cell: participation = tested / enrolled,
-      rounded half up to a whole percent; when at least var
-      k12:participation_minimum_enrolled students are enrolled and participation is under
-      var k12:participation_target_percent, ceil(0.95 x enrolled) - tested records of var
-      k12:participation_penalty_distance_ela (-333) / _math (-348) are added to the numerator
-      and denominator (guide example: 201 enrolled, 188 tested -> 3 records).
+    - the indicators with indicator_catalog.participation_penalty_distance (ELA, MATH): the
+      95% participation rule, per cell: participation = tested / enrolled, rounded half up to
+      a whole percent; when at least var k12:participation_minimum_enrolled students are
+      enrolled and participation is under var k12:participation_target_percent,
+      ceil(0.95 x enrolled) - tested records of the catalog's distance (-333 ELA, -348
+      mathematics) are added to the numerator and denominator (guide example: 201 enrolled,
+      188 tested -> 3 records).
 -#}
 
 {{ config(
@@ -56,6 +57,7 @@ summed as (
         students.breakdown_value,
         catalog.student_group_rule_set,
         catalog.breakdown_shares_denominator,
+        catalog.participation_penalty_distance,
         memberships.student_group_code,
         memberships.first_group_code,
         memberships.second_group_code,
@@ -76,7 +78,7 @@ summed as (
         students.indicator_code, students.school_year, students.period_type, students.as_of_date,
         students.as_of_instructional_day, students.is_reported_as_of, students.entity_type, students.lea_code,
         students.school_code, students.breakdown_type, students.breakdown_value, catalog.student_group_rule_set,
-        catalog.breakdown_shares_denominator, memberships.student_group_code, memberships.first_group_code,
+        catalog.breakdown_shares_denominator, catalog.participation_penalty_distance, memberships.student_group_code, memberships.first_group_code,
         memberships.second_group_code, memberships.is_intersection
 ),
 
@@ -107,6 +109,7 @@ shared_denominator as (
         shared_values.breakdown_value,
         populations.student_group_rule_set,
         populations.breakdown_shares_denominator,
+        populations.participation_penalty_distance,
         populations.student_group_code,
         populations.first_group_code,
         populations.second_group_code,
@@ -147,7 +150,7 @@ with_participation as (
     select
         combined.*,
         case
-            when indicator_code in ('ELA', 'MATH') and participation_enrolled > 0
+            when participation_penalty_distance is not null and participation_enrolled > 0
                 then {{ k12_round_half_up('100.0 * participation_tested / participation_enrolled', 0) }}
         end as participation_rate
     from combined
@@ -157,7 +160,7 @@ with_penalty as (
     select
         with_participation.*,
         case
-            when indicator_code in ('ELA', 'MATH')
+            when participation_penalty_distance is not null
                 and participation_enrolled >= {{ var('k12:participation_minimum_enrolled') }}
                 and participation_rate < {{ var('k12:participation_target_percent') }}
                 then greatest(
@@ -187,17 +190,14 @@ final as (
         first_group_code,
         second_group_code,
         is_intersection,
-        numerator + participation_penalty_records * case indicator_code
-            when 'ELA' then {{ var('k12:participation_penalty_distance_ela') }}
-            when 'MATH' then {{ var('k12:participation_penalty_distance_math') }}
-            else 0
-        end as numerator,
+        numerator + participation_penalty_records * coalesce(participation_penalty_distance, 0) as numerator,
         denominator + participation_penalty_records as denominator,
         student_count,
-        case when indicator_code in ('ELA', 'MATH') then participation_enrolled end as participation_enrolled,
-        case when indicator_code in ('ELA', 'MATH') then participation_tested end as participation_tested,
+        case when participation_penalty_distance is not null then participation_enrolled end as participation_enrolled,
+        case when participation_penalty_distance is not null then participation_tested end as participation_tested,
         participation_rate,
-        case when indicator_code in ('ELA', 'MATH') then participation_penalty_records end as participation_penalty_records,
+        case when participation_penalty_distance is not null then participation_penalty_records end
+            as participation_penalty_records,
         event_count
     from with_penalty
     where denominator + participation_penalty_records > 0

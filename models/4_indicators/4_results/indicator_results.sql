@@ -45,6 +45,10 @@ status_cuts as (
     select * from {{ ref('dashboard_status_cut_points') }}
 ),
 
+status_cut_sets as (
+    select distinct dashboard_indicator_code, cut_set_code from status_cuts
+),
+
 change_cuts as (
     select * from {{ ref('dashboard_change_cut_points') }}
 ),
@@ -67,6 +71,9 @@ rated as (
         catalog.has_dashboard_levels,
         catalog.dashboard_file_code,
         catalog.small_denominator_table_applies,
+        catalog.dashboard_cut_set_basis,
+        catalog.dashboard_default_cut_set,
+        catalog.dashboard_high_school_cut_set,
         case
             when aggregated.denominator > 0 and catalog.rate_unit = 'percent'
                 then 100.0 * aggregated.numerator / aggregated.denominator
@@ -158,12 +165,15 @@ level_inputs as (
         described.*,
         case when described.has_dashboard_levels then described.dashboard_file_code end as dashboard_indicator_code,
         case when described.has_dashboard_levels then
-            {{ k12_dashboard_cut_set('described.dashboard_file_code', 'described.entity_type_code', 'described.uses_high_school_cut_points') }}
+            {{ k12_dashboard_cut_set('described', 'type_cut_sets.cut_set_code', 'described.uses_high_school_cut_points') }}
         end as cut_set_code,
         described.rate as current_status,
         described.rate - described.prior_rate as change_value,
         described.denominator as current_denominator
     from described
+    left join status_cut_sets as type_cut_sets
+        on described.dashboard_file_code = type_cut_sets.dashboard_indicator_code
+        and described.entity_type_code = type_cut_sets.cut_set_code
 ),
 
 levels as (

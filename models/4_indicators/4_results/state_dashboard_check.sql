@@ -17,6 +17,10 @@ catalog as (
     where has_dashboard_levels
 ),
 
+status_cut_sets as (
+    select distinct dashboard_indicator_code, cut_set_code from {{ ref('dashboard_status_cut_points') }}
+),
+
 student_groups as (
     select * from {{ ref('dim_student_group') }}
 ),
@@ -40,7 +44,7 @@ level_inputs as (
         dashboard_rows.prior_numerator,
         dashboard_rows.prior_status,
         dashboard_rows.indicator_code as dashboard_indicator_code,
-        {{ k12_dashboard_cut_set('dashboard_rows.indicator_code', 'dashboard_rows.type_code', 'dashboard_rows.uses_high_school_cut_points') }}
+        {{ k12_dashboard_cut_set('catalog', 'type_cut_sets.cut_set_code', 'dashboard_rows.uses_high_school_cut_points') }}
             as cut_set_code,
         dashboard_rows.current_status,
         coalesce(dashboard_rows.change_value, dashboard_rows.current_status - dashboard_rows.prior_status) as change_value,
@@ -56,6 +60,9 @@ level_inputs as (
     from dashboard_rows
     left join catalog
         on dashboard_rows.indicator_code = catalog.dashboard_file_code
+    left join status_cut_sets as type_cut_sets
+        on dashboard_rows.indicator_code = type_cut_sets.dashboard_indicator_code
+        and dashboard_rows.type_code = type_cut_sets.cut_set_code
     left join student_groups
         on dashboard_rows.student_group_code = student_groups.student_group_code
 ),
