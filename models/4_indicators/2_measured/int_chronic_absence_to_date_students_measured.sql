@@ -175,26 +175,15 @@ by_entity as (
 
 final as (
     select
-        'CHRO_TD' as indicator_code,
-        school_year,
-        'to_date' as period_type,
-        as_of_date,
-        cast(as_of_instructional_day as integer) as as_of_instructional_day,
-        is_reported_as_of,
-        entity_type,
-        lea_code,
-        school_code,
-        student_year_id,
-        'none' as breakdown_type,
-        'all' as breakdown_value,
-        cast(case
-            when cast(absence_days_so_far as double) / days_so_far >= {{ var('k12:chronic_absence_threshold') }} then 1 else 0
-        end as double) as numerator_value,
-        cast(1 as double) as denominator_value,
-        1 as student_count,
-        0 as participation_enrolled,
-        0 as participation_tested,
-        0 as event_count
+        {{ k12_indicator_row(
+            indicator_code="'CHRO_TD'",
+            period_type="'to_date'",
+            as_of_date='as_of_date',
+            as_of_instructional_day='as_of_instructional_day',
+            is_reported_as_of='is_reported_as_of',
+            student_year_id='student_year_id',
+            numerator_value="cast(absence_days_so_far as double) / days_so_far >= " ~ var('k12:chronic_absence_threshold')
+        ) }}
     from by_entity
     where days_so_far >= {{ var('k12:chronic_absenteeism_to_date_min_days') }}
 )
