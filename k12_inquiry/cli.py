@@ -24,13 +24,9 @@ import time
 from pathlib import Path
 
 from k12_inquiry import project
+from k12_inquiry.exit_codes import (EXIT_BUILD_FAILED, EXIT_FILE_PROBLEM, EXIT_MARTS_CHECK_FAILED,  # noqa: F401
+                                   EXIT_TOO_MANY_BAD_ROWS, EXIT_USAGE, EXIT_WAREHOUSE_IN_USE)
 
-EXIT_FILE_PROBLEM = 2        # a file-level problem in the extracts: nothing was checked (docs/data-quality.md)
-EXIT_BUILD_FAILED = 3        # dbt build failed (a model or a test)
-EXIT_TOO_MANY_BAD_ROWS = 4   # k12 check: a file has more bad rows than --max-bad-share allows (results written)
-EXIT_WAREHOUSE_IN_USE = 5    # k12 check: the warehouse file is locked by another process (results not written)
-EXIT_MARTS_CHECK_FAILED = 6  # k12 check --marts (and after dbt build): a marts rule failed (results written)
-EXIT_USAGE = 64
 DEMO_MAX_BAD_SHARE = 0.25    # k12 demo: the generated district's small files carry planted faults
 
 

@@ -162,15 +162,6 @@ def load_contract(seeds: Path | None = None) -> dict[str, ExtractSpec]:
     return extracts
 
 
-def contract_fingerprint(seeds: Path | None = None) -> str:
-    """Changes whenever the contract seeds change (landed files are then re-parsed)."""
-    seeds = seeds or project.seeds_dir()
-    digest = hashlib.sha256()
-    for name in ("extracts.csv", "extract_columns.csv"):
-        digest.update((seeds / "contract" / name).read_bytes())
-    return digest.hexdigest()[:16]
-
-
 def seed_path(seed_name: str, seeds: Path | None = None) -> Path:
     seeds = seeds or project.seeds_dir()
     for folder in ("codes", "policy", "contract", "reference"):

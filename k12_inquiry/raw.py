@@ -445,6 +445,3 @@ def _register_file_catalog(con: duckdb.DuckDBPyConnection, report: RawReport, sp
         where source_file is not null""")
 
 
-def report_json(report: RawReport) -> str:
-    return json.dumps({"files": [asdict(f) for f in report.files],
-                       "problems": [asdict(p) for p in report.problems]}, indent=1)

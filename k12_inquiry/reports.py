@@ -49,7 +49,6 @@ NOTEBOOKS: dict[str, NotebookInfo] = {info.name: info for info in [
     NotebookInfo("equity_overview", "Equity overview",
                  "Every indicator by student group for the district and each school, with Dashboard colours.", "ALL"),
 ]}
-PARAMETER_NAMES = ("warehouse", "school_year", "school", "student_group")
 EXECUTION_TIMEOUT_SECONDS = 900
 
 

@@ -25,7 +25,6 @@ import pandas as pd
 
 from k12_inquiry import project
 
-ALL_SCHOOLS = "ALL"
 """The `school` parameter value meaning the whole LEA (every school)."""
 
 _ALL_SCHOOL_SPELLINGS = {"", "ALL", "LEA", "DISTRICT", "ALL SCHOOLS"}
@@ -201,6 +200,3 @@ class Warehouse:
         return str(groups.get(code, code))
 
 
-def open_warehouse(path: str | Path | None = None) -> Warehouse:
-    """Open the warehouse at `path` (default: the project's) read-only."""
-    return Warehouse(path)

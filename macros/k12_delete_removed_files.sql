@@ -5,7 +5,7 @@
 {% macro k12_delete_removed_files(extract_code, extract_code_column=none) -%}
     {%- if is_incremental() -%}
     delete from {{ this }}
-    where source_file not in (select source_file from raw.extract_files where extract_code = '{{ extract_code }}')
+    where source_file not in (select source_file from {{ source('k12_raw', 'extract_files') }} where extract_code = '{{ extract_code }}')
     {%- if extract_code_column %}
         and {{ extract_code_column }} = '{{ extract_code }}'
     {%- endif -%}

@@ -25,7 +25,7 @@ import pandas as pd
 from k12_inquiry.analysis.scope import Scope
 from k12_inquiry.analysis.sql import FOCUS_MEMBERS_CTE, SCHOOL_ENROLLMENTS_CTE
 from k12_inquiry.analysis.statistics import risk_ratios
-from k12_inquiry.display import IS_SUPPRESSED, dbt_var, is_small, suppress, suppress_parts
+from k12_inquiry.privacy import IS_SUPPRESSED, dbt_var, is_small, suppress, suppress_parts
 
 GRADE_ORDER = ["TK", "KN", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12"]
 MONTH_NAMES = {8: "Aug", 9: "Sep", 10: "Oct", 11: "Nov", 12: "Dec", 1: "Jan", 2: "Feb", 3: "Mar", 4: "Apr",

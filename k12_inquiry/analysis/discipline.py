@@ -24,7 +24,7 @@ from k12_inquiry.analysis.attendance import MONTH_NAMES, MONTH_ORDER, WEEKDAY_NA
 from k12_inquiry.analysis.scope import Scope
 from k12_inquiry.analysis.sql import GROUP_MEMBERSHIPS_CTE, SCHOOL_ENROLLMENTS_CTE
 from k12_inquiry.analysis.statistics import risk_ratios_versus_rest
-from k12_inquiry.display import IS_SUPPRESSED, is_small, suppress, suppress_parts, suppression_minimum_n
+from k12_inquiry.privacy import IS_SUPPRESSED, is_small, suppress, suppress_parts, suppression_minimum_n
 
 OUTCOMES = {
     "any_referral": "At least one referral",

@@ -31,7 +31,7 @@ import pandas as pd
 from k12_inquiry.analysis.models import GapEstimate, fit_grade_model, grade_gap_model
 from k12_inquiry.analysis.scope import Scope
 from k12_inquiry.analysis.statistics import mean_difference_table
-from k12_inquiry.display import IS_SUPPRESSED, is_small, suppress, suppress_parts, suppression_minimum_n
+from k12_inquiry.privacy import IS_SUPPRESSED, is_small, suppress, suppress_parts, suppression_minimum_n
 
 MARK_LETTERS = ["F", "D", "C", "B", "A"]
 SUBJECT_NAMES = {"ELA": "English language arts", "MATH": "Mathematics"}
@@ -158,13 +158,6 @@ def level_labels(scope: Scope) -> dict[int, str]:
         "where achievement_level in ('1', '2', '3', '4')")
     return {int(r.achievement_level): f"Level {r.achievement_level}: {r.achievement_level_name}"
             for r in levels.itertuples()}
-
-
-@dataclass
-class ModelRow:
-    group_code: str
-    group_label: str
-    estimate: GapEstimate | None
 
 
 class GradesVersusAssessment:

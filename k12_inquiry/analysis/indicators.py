@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from k12_inquiry.analysis.scope import Scope
-from k12_inquiry.display import IS_SUPPRESSED
+from k12_inquiry.privacy import IS_SUPPRESSED
 
 INDICATORS_MISSING = ("The warehouse has no marts.public_indicator_results (the indicator marts of "
                       "docs/indicators.md): rebuild it with `k12 build` or `make demo`.")

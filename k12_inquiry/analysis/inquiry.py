@@ -21,7 +21,7 @@ from k12_inquiry.analysis.attendance import GRADE_ORDER, RECORDS_SQL, chronic_ab
 from k12_inquiry.analysis.indicators import indicator_catalog, public_results
 from k12_inquiry.analysis.scope import Scope
 from k12_inquiry.analysis.statistics import baseline_median, run_chart_signals
-from k12_inquiry.display import IS_SUPPRESSED, is_small, suppress, suppression_minimum_n
+from k12_inquiry.privacy import IS_SUPPRESSED, is_small, suppress, suppression_minimum_n
 
 GRADE_NAMES = {"TK": "transitional kindergarten", "KN": "kindergarten"}
 

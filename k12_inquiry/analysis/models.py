@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
-from k12_inquiry.display import suppression_minimum_n
+from k12_inquiry.privacy import suppression_minimum_n
 
 FIXED_EFFECTS = ("school", "section", None)
 

@@ -1,7 +1,7 @@
 """Chart builders for the inquiry notebooks.
 
 Every builder takes a small aggregated frame, drops the rows that may not be shown
-(`k12_inquiry.display.plottable`: suppressed rows and rows under the minimum number of
+(`k12_inquiry.privacy.plottable`: suppressed rows and rows under the minimum number of
 students when an `n` column is given), and returns an Altair chart with a plain-words
 title, a subtitle saying how to read it, labelled axes with units, sample sizes in the
 labels and a `description` for screen readers. Shares are 0-1 numbers shown as percents.
@@ -17,7 +17,7 @@ import pandas as pd
 
 from k12_inquiry.charts.theme import (DASHBOARD_COLOR_ORDER, DASHBOARD_COLORS, DASHBOARD_TEXT_COLORS, FOCUS_COLOR,
                                       MARK_COLORS, MARK_ORDER, NEUTRAL_COLOR, OTHER_COLOR, SUBTITLE_COLOR)
-from k12_inquiry.display import IS_SUPPRESSED, plottable, suppression_minimum_n
+from k12_inquiry.privacy import IS_SUPPRESSED, plottable, suppression_minimum_n
 
 LABEL = "__label"
 

@@ -23,11 +23,6 @@ def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
     return last - dt.timedelta(days=(last.weekday() - weekday) % 7)
 
 
-def census_day(school_year: int) -> dt.date:
-    """First Wednesday in October of the fall of the school year."""
-    return _nth_weekday(school_year - 1, 10, 2, 1)
-
-
 def first_day(school_year: int) -> dt.date:
     """The Wednesday of the second full week of August."""
     return _nth_weekday(school_year - 1, 8, 2, 2)

@@ -32,7 +32,7 @@ from k12_inquiry import contract, project, quarantine, raw
 from k12_inquiry.quality import prepare, report, rules, suites
 from k12_inquiry.quality.validate import MergedBatch, Settings, Validator
 
-from k12_inquiry.cli import EXIT_FILE_PROBLEM, EXIT_TOO_MANY_BAD_ROWS, EXIT_USAGE, EXIT_WAREHOUSE_IN_USE
+from k12_inquiry.exit_codes import EXIT_FILE_PROBLEM, EXIT_TOO_MANY_BAD_ROWS, EXIT_USAGE, EXIT_WAREHOUSE_IN_USE
 
 EXIT_OK = 0
 

@@ -47,7 +47,7 @@ from k12_inquiry import contract, project
 from k12_inquiry.quality import report, rules, suites
 from k12_inquiry.quality.validate import MergedBatch, Settings, Validator
 
-from k12_inquiry.cli import EXIT_MARTS_CHECK_FAILED, EXIT_WAREHOUSE_IN_USE
+from k12_inquiry.exit_codes import EXIT_MARTS_CHECK_FAILED, EXIT_WAREHOUSE_IN_USE
 
 EXIT_OK = 0
 SUITE_PREFIX = "marts"                   # suite "marts.<relation>": GX file expectations/marts/<relation>.json

@@ -1,15 +1,14 @@
+{#- The lines the last `k12 check` quarantined (macro k12_quarantined_lines, which the base
+    models read). Grain: one row per quarantined line. -#}
+
 with
 
-quarantine as (
-    select * from {{ source('k12_check', 'dq_quarantine') }}
+quarantined_lines as (
+    {{ k12_quarantined_lines() }}
 ),
 
 final as (
-    select distinct
-        source_file,
-        file_fingerprint,
-        source_line_number
-    from quarantine
+    select * from quarantined_lines
 )
 
 select * from final

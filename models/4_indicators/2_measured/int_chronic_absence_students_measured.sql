@@ -74,27 +74,11 @@ by_entity as (
 
 final as (
     select
-        'CHRO' as indicator_code,
-        school_year,
-        'annual' as period_type,
-        cast(null as date) as as_of_date,
-        cast(null as integer) as as_of_instructional_day,
-        true as is_reported_as_of,
-        entity_type,
-        lea_code,
-        school_code,
-        student_year_id,
-        'none' as breakdown_type,
-        'all' as breakdown_value,
-        cast(case
-            when absence_days_for_chronic_absenteeism / expected_attendance_days >= {{ var('k12:chronic_absence_threshold') }}
-                then 1 else 0
-        end as double) as numerator_value,
-        cast(1 as double) as denominator_value,
-        1 as student_count,
-        0 as participation_enrolled,
-        0 as participation_tested,
-        0 as event_count
+        {{ k12_indicator_row(
+            indicator_code="'CHRO'",
+            student_year_id='student_year_id',
+            numerator_value="absence_days_for_chronic_absenteeism / expected_attendance_days >= " ~ var('k12:chronic_absence_threshold')
+        ) }}
     from by_entity
     where expected_attendance_days >= {{ var('k12:chronic_absenteeism_min_expected_days') }}
 )

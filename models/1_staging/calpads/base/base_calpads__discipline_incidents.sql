@@ -14,7 +14,7 @@ source as (
 ),
 
 quarantined_lines as (
-    select * from {{ ref('stg_k12_check__quarantined_lines') }}
+    {{ k12_quarantined_lines() }}
 ),
 
 typed as (
