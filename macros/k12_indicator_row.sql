@@ -42,7 +42,7 @@
         entity_type,
         lea_code,
         school_code,
-        {{ student_year_id if student_year_id is not none else k12_surrogate_key(['student_id', 'school_year']) }} as student_year_id,
+        {{ student_year_id if student_year_id is not none else k12_student_year_id('student_id', 'school_year') }} as student_year_id,
         {{ breakdown_type }} as breakdown_type,
         {{ breakdown_value }} as breakdown_value,
         cast({{ numerator_value }} as double) as numerator_value,

@@ -49,7 +49,7 @@ instructional as (
 
 final as (
     select
-        {{ dbt.concat(['lea_code', "'-'", 'school_code']) }} as school_key,
+        {{ k12_school_key('lea_code', 'school_code') }} as school_key,
         lea_code,
         school_code,
         school_year,

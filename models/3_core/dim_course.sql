@@ -21,7 +21,7 @@ final as (
         {{ k12_surrogate_key(['sections.lea_code', 'sections.school_code', 'sections.school_year', 'sections.course_section_id', 'sections.academic_term_code']) }} as course_section_key,
         sections.lea_code,
         sections.school_code,
-        {{ dbt.concat(['sections.lea_code', "'-'", 'sections.school_code']) }} as school_key,
+        {{ k12_school_key('sections.lea_code', 'sections.school_code') }} as school_key,
         sections.school_year,
         sections.course_section_id,
         sections.academic_term_code,

@@ -51,7 +51,7 @@ all_schools as (
 
 final as (
     select
-        {{ dbt.concat(['all_schools.lea_code', "'-'", 'all_schools.school_code']) }} as school_key,
+        {{ k12_school_key('all_schools.lea_code', 'all_schools.school_code') }} as school_key,
         all_schools.lea_code,
         all_schools.school_code,
         coalesce(latest_directory.cds_code, {{ dbt.concat(['all_schools.lea_code', 'all_schools.school_code']) }}) as cds_code,

@@ -14,14 +14,14 @@ student_groups as (
 
 final as (
     select
-        {{ k12_surrogate_key(['attributes.student_id', 'attributes.school_year']) }} as student_year_id,
+        {{ k12_student_year_id('attributes.student_id', 'attributes.school_year') }} as student_year_id,
         attributes.student_id,
         attributes.lea_code,
         attributes.school_year,
         attributes.grade_level_code,
         grade_levels.numeric_grade,
         attributes.primary_school_code,
-        {{ dbt.concat(['attributes.lea_code', "'-'", 'attributes.primary_school_code']) }} as primary_school_key,
+        {{ k12_school_key('attributes.lea_code', 'attributes.primary_school_code') }} as primary_school_key,
         attributes.has_enrollment_record,
         attributes.is_enrolled_on_census_day,
         attributes.is_cumulatively_enrolled,

@@ -137,10 +137,10 @@ final as (
     select
         {{ k12_surrogate_key(['scored.lea_code', 'scored.ssid', 'scored.school_year', 'scored.subject_code']) }} as assessment_result_id,
         scored.student_id,
-        {{ k12_surrogate_key(['scored.student_id', 'scored.school_year']) }} as student_year_id,
+        {{ k12_student_year_id('scored.student_id', 'scored.school_year') }} as student_year_id,
         scored.lea_code,
         scored.school_code,
-        {{ dbt.concat(['scored.lea_code', "'-'", 'scored.school_code']) }} as school_key,
+        {{ k12_school_key('scored.lea_code', 'scored.school_code') }} as school_key,
         scored.school_year,
         scored.assessment_key,
         scored.subject_code,

@@ -88,10 +88,10 @@ final as (
     select
         {{ k12_surrogate_key(['student_id', 'school_code', 'school_year', 'measure_source']) }} as attendance_summary_id,
         student_id,
-        {{ k12_surrogate_key(['student_id', 'school_year']) }} as student_year_id,
+        {{ k12_student_year_id('student_id', 'school_year') }} as student_year_id,
         lea_code,
         school_code,
-        {{ dbt.concat(['lea_code', "'-'", 'school_code']) }} as school_key,
+        {{ k12_school_key('lea_code', 'school_code') }} as school_key,
         school_year,
         measure_source,
         is_exempt_from_absence_summary,

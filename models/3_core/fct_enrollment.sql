@@ -8,10 +8,10 @@ final as (
     select
         enrollment_id,
         student_id,
-        {{ k12_surrogate_key(['student_id', 'school_year']) }} as student_year_id,
+        {{ k12_student_year_id('student_id', 'school_year') }} as student_year_id,
         lea_code,
         school_code,
-        {{ dbt.concat(['lea_code', "'-'", 'school_code']) }} as school_key,
+        {{ k12_school_key('lea_code', 'school_code') }} as school_key,
         school_year,
         grade_level_code,
         enrollment_status_code,

@@ -90,7 +90,7 @@ student_schools as (
         marks_by_position.school_code,
         marks_by_position.student_id,
         marks_by_position.school_year,
-        {{ k12_surrogate_key(['marks_by_position.student_id', 'marks_by_position.school_year']) }} as student_year_id,
+        {{ k12_student_year_id('marks_by_position.student_id', 'marks_by_position.school_year') }} as student_year_id,
         min(marks_by_position.position_day) as first_position_day
     from marks_by_position
     inner join school_enrollments

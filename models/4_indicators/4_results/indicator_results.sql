@@ -131,7 +131,7 @@ described as (
     select
         with_all_students.*,
         case when with_all_students.entity_type = 'school'
-            then {{ dbt.concat(['with_all_students.lea_code', "'-'", 'with_all_students.school_code']) }}
+            then {{ k12_school_key('with_all_students.lea_code', 'with_all_students.school_code') }}
         end as school_key,
         case when with_all_students.entity_type = 'school'
             then coalesce(schools.cds_code, {{ dbt.concat(['with_all_students.lea_code', 'with_all_students.school_code']) }})
