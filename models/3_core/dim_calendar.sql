@@ -6,13 +6,7 @@
     school year with daily attendance is recomputed (incremental by school year).
 -#}
 
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    pre_hook="{{ k12_delete_refreshed_years() }}",
-    full_refresh=k12_full_refresh_unless_daily(),
-    tags=['daily_refresh'],
-) }}
+{{ k12_refreshed_by_school_year(pre_hook="{{ k12_delete_refreshed_years() }}") }}
 
 with
 

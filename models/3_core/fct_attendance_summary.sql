@@ -9,13 +9,7 @@
     recomputed (incremental by school year and measure source).
 -#}
 
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    pre_hook="{{ k12_delete_refreshed_years(daily_attendance_only=true) }}",
-    full_refresh=k12_full_refresh_unless_daily(),
-    tags=['daily_refresh'],
-) }}
+{{ k12_refreshed_by_school_year(pre_hook="{{ k12_delete_refreshed_years(daily_attendance_only=true) }}") }}
 
 with
 

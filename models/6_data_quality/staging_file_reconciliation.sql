@@ -7,14 +7,7 @@
     by file); rows of removed attendance files are deleted.
 -#}
 
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='source_file',
-    full_refresh=k12_full_refresh_unless_daily(),
-    post_hook="{{ k12_delete_removed_files('ATTENDANCE', 'extract_code') }}",
-    tags=['daily_refresh'],
-) }}
+{{ k12_refreshed_by_file('ATTENDANCE', 'extract_code') }}
 
 {%- set extracts = k12_staged_extracts() %}
 {%- if is_incremental() %}

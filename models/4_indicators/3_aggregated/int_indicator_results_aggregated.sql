@@ -15,13 +15,7 @@
       188 tested -> 3 records).
 -#}
 
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    pre_hook="{{ k12_delete_refreshed_years(1, in_year_only=true) }}",
-    full_refresh=k12_full_refresh_unless_daily(),
-    tags=['daily_refresh'],
-) }}
+{{ k12_refreshed_by_school_year(pre_hook="{{ k12_delete_refreshed_years(1, in_year_only=true) }}") }}
 
 with
 
