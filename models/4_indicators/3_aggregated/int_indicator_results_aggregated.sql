@@ -120,16 +120,9 @@ shared_denominator as (
         and populations.lea_code = shared_values.lea_code
         and populations.school_year = shared_values.school_year
     left join summed as broken_down
-        on populations.indicator_code = broken_down.indicator_code
-        and populations.school_year = broken_down.school_year
-        and populations.period_type = broken_down.period_type
-        and coalesce(populations.as_of_instructional_day, -1) = coalesce(broken_down.as_of_instructional_day, -1)
-        and populations.entity_type = broken_down.entity_type
-        and populations.lea_code = broken_down.lea_code
-        and coalesce(populations.school_code, '') = coalesce(broken_down.school_code, '')
-        and populations.student_group_code = broken_down.student_group_code
-        and shared_values.breakdown_type = broken_down.breakdown_type
-        and shared_values.breakdown_value = broken_down.breakdown_value
+        on {{ k12_same_indicator_cell('populations', 'broken_down', {
+            'breakdown_type': 'shared_values.breakdown_type = broken_down.breakdown_type',
+            'breakdown_value': 'shared_values.breakdown_value = broken_down.breakdown_value'}) }}
     where populations.breakdown_shares_denominator
         and populations.breakdown_type = 'none'
 ),

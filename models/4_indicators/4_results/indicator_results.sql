@@ -88,16 +88,7 @@ with_prior as (
         prior.rate as prior_rate
     from rated
     left join rated as prior
-        on rated.indicator_code = prior.indicator_code
-        and rated.school_year - 1 = prior.school_year
-        and rated.period_type = prior.period_type
-        and coalesce(rated.as_of_instructional_day, -1) = coalesce(prior.as_of_instructional_day, -1)
-        and rated.entity_type = prior.entity_type
-        and rated.lea_code = prior.lea_code
-        and coalesce(rated.school_code, '') = coalesce(prior.school_code, '')
-        and rated.breakdown_type = prior.breakdown_type
-        and rated.breakdown_value = prior.breakdown_value
-        and rated.student_group_code = prior.student_group_code
+        on {{ k12_same_indicator_cell('rated', 'prior', {'school_year': 'rated.school_year - 1 = prior.school_year'}) }}
     where rated.is_reported_as_of
 ),
 
@@ -109,16 +100,7 @@ with_all_students as (
         all_students.rate as all_students_rate
     from with_prior
     left join rated as all_students
-        on with_prior.indicator_code = all_students.indicator_code
-        and with_prior.school_year = all_students.school_year
-        and with_prior.period_type = all_students.period_type
-        and coalesce(with_prior.as_of_instructional_day, -1) = coalesce(all_students.as_of_instructional_day, -1)
-        and with_prior.entity_type = all_students.entity_type
-        and with_prior.lea_code = all_students.lea_code
-        and coalesce(with_prior.school_code, '') = coalesce(all_students.school_code, '')
-        and with_prior.breakdown_type = all_students.breakdown_type
-        and with_prior.breakdown_value = all_students.breakdown_value
-        and all_students.student_group_code = 'ALL'
+        on {{ k12_same_indicator_cell('with_prior', 'all_students', {'student_group_code': "all_students.student_group_code = 'ALL'"}) }}
 ),
 
 described as (

@@ -76,10 +76,8 @@ all_cells as (
 
 described as (
     select
-        {{ k12_surrogate_key(['indicator_code', 'school_year', 'period_type', 'as_of_instructional_day',
-            'breakdown_type', 'breakdown_value']) }} as table_id,
-        {{ k12_surrogate_key(['indicator_code', 'school_year', 'period_type', 'as_of_instructional_day',
-            'breakdown_type', 'breakdown_value', 'entity_type', 'lea_code', 'school_code', 'student_group_code']) }} as cell_id,
+        {{ k12_indicator_table_id() }} as table_id,
+        {{ k12_indicator_cell_id() }} as cell_id,
         all_cells.*
     from all_cells
 ),

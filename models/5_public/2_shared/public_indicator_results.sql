@@ -23,15 +23,9 @@ cells as (
 keyed as (
     select
         results.*,
-        {{ k12_surrogate_key(['results.indicator_code', 'results.school_year', 'results.period_type',
-            'results.as_of_instructional_day', 'results.breakdown_type', 'results.breakdown_value', 'results.entity_type',
-            'results.lea_code', 'results.school_code', 'results.student_group_code']) }} as cell_id,
-        {{ k12_surrogate_key(['results.indicator_code', 'results.school_year - 1', 'results.period_type',
-            'results.as_of_instructional_day', 'results.breakdown_type', 'results.breakdown_value', 'results.entity_type',
-            'results.lea_code', 'results.school_code', 'results.student_group_code']) }} as prior_cell_id,
-        {{ k12_surrogate_key(['results.indicator_code', 'results.school_year', 'results.period_type',
-            'results.as_of_instructional_day', 'results.breakdown_type', 'results.breakdown_value', 'results.entity_type',
-            'results.lea_code', 'results.school_code', "'ALL'"]) }} as all_students_cell_id
+        {{ k12_indicator_cell_id('results.') }} as cell_id,
+        {{ k12_indicator_cell_id('results.', {'school_year': 'results.school_year - 1'}) }} as prior_cell_id,
+        {{ k12_indicator_cell_id('results.', {'student_group_code': "'ALL'"}) }} as all_students_cell_id
     from results
 ),
 
