@@ -16,14 +16,12 @@ with
 
 school_enrollments as (
     select * from {{ ref('int_school_enrollments_summarized') }}
-    where is_cumulatively_enrolled
-        and grade_level_code in ('{{ var("k12:suspension_grade_levels") | join("', '") }}')
+    where {{ k12_in_suspension_population() }}
 ),
 
 lea_enrollments as (
     select * from {{ ref('int_lea_enrollments_summarized') }}
-    where is_cumulatively_enrolled
-        and grade_level_code in ('{{ var("k12:suspension_grade_levels") | join("', '") }}')
+    where {{ k12_in_suspension_population() }}
 ),
 
 discipline as (

@@ -21,11 +21,7 @@ with
 
 students as (
     select * from {{ ref('int_indicator_students_unioned') }}
-    {%- if is_incremental() %}
-    -- daily refresh: only the in-year (to date) indicators of the latest year and the year before
-    where period_type = 'to_date'
-        and {{ k12_in_daily_refresh_years('school_year', 1) }}
-    {%- endif %}
+    {{- k12_where_refreshed_in_year_rows(1) }}
 ),
 
 catalog as (

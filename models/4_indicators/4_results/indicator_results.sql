@@ -17,10 +17,7 @@ with
 
 aggregated as (
     select * from {{ ref('int_indicator_results_aggregated') }}
-    {%- if is_incremental() %}
-    where period_type = 'to_date'
-        and {{ k12_in_daily_refresh_years('school_year', 1) }}
-    {%- endif %}
+    {{- k12_where_refreshed_in_year_rows(1) }}
 ),
 
 catalog as (

@@ -1,0 +1,22 @@
+{#-
+    Indicator populations shared by several indicator models, each named once (a predicate
+    on int_school_enrollments_summarized / int_lea_enrollments_summarized):
+    - k12_in_suspension_population(): the Suspension Rate's denominator (CDE suspratecal):
+      cumulative enrolment (enrolled at least one day) in a grade of var
+      k12:suspension_grade_levels; the PBIS discipline indicators use the same population.
+-#}
+{% macro k12_in_suspension_population() -%}
+    is_cumulatively_enrolled
+        and grade_level_code in ('{{ var("k12:suspension_grade_levels") | join("', '") }}')
+{%- endmacro %}
+
+{#- The rows a daily refresh recomputes in a model of in-year indicators (an `is_incremental()`
+    filter on its import CTE): the to-date indicators of the latest school year with daily
+    attendance and `years_before` years before it. Matches the pre-hook
+    k12_delete_refreshed_years(..., in_year_only=true). -#}
+{% macro k12_where_refreshed_in_year_rows(years_before=1) -%}
+    {%- if is_incremental() %}
+    where period_type = 'to_date'
+        and {{ k12_in_daily_refresh_years('school_year', years_before) }}
+    {%- endif %}
+{%- endmacro %}
