@@ -7,6 +7,7 @@
     k12 demo       generate a demo district, check, build and summarise
     k12 report     execute the inquiry notebooks into HTML reports (reports/)
     k12 bench      time generate, check, build, refresh and notebooks on a generated district
+    k12 catalog    `k12 catalog sync`: the union of the indicator models, from the catalog
     k12 dbt ...    run dbt with this project's paths (e.g. `k12 dbt docs generate`)
 
 Errors about the user's files are printed as short messages naming the file, the column
@@ -292,6 +293,29 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0 if all(p.exit_code == 0 for p in result.phases) else EXIT_BUILD_FAILED
 
 
+def cmd_catalog(args: argparse.Namespace) -> int:
+    """`k12 catalog sync`: write the union of the indicator models from the catalog's `model` column."""
+    from k12_inquiry import catalog_sync
+
+    try:
+        if args.check:
+            unlisted, unnamed = catalog_sync.check(project.project_dir())
+            for name in unlisted:
+                print(f"k12 catalog: {name} is named by {catalog_sync.CATALOG} but not stacked by "
+                      f"{catalog_sync.UNION_MODEL}; run `k12 catalog sync`")
+            for name in unnamed:
+                print(f"k12 catalog: {name} is stacked by {catalog_sync.UNION_MODEL} but named by no catalog row; "
+                      "run `k12 catalog sync`")
+            return EXIT_USAGE if unlisted or unnamed else 0
+        result = catalog_sync.sync(project.project_dir())
+    except catalog_sync.CatalogError as error:
+        print(f"k12 catalog: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    state = "rewritten" if result.changed else "already in step"
+    print(f"k12 catalog: {catalog_sync.UNION_MODEL} {state}: {len(result.models)} indicator models")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="k12", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -371,6 +395,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a notebook of notebooks/ to run, e.g. a copied cycle (repeatable; default: the five reports)")
     p.add_argument("--out", help="output folder (default reports/ or K12_REPORTS_DIR)")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("catalog", help="keep the indicator models' union in step with the indicator catalog")
+    p.add_argument("action", choices=["sync"], help="sync: rewrite the generated model list from the catalog")
+    p.add_argument("--check", action="store_true", help="only report whether the union is in step (exit 64 if not)")
+    p.set_defaults(func=cmd_catalog)
 
     p = sub.add_parser("dbt", help="run dbt with this project's paths, e.g. `k12 dbt docs generate`")
     p.add_argument("dbt_args", nargs=argparse.REMAINDER)

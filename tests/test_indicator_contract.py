@@ -147,3 +147,22 @@ def test_worked_example_a_new_indicator_is_three_files(tmp_path, clean_district)
         assert schools >= 1
         public = con.execute("select count(*) from marts.public_indicator_results where indicator_code = 'GR9_LOW_GPA'")
         assert public.fetchone()[0] > 0
+
+
+def test_k12_catalog_sync_command(tmp_path, monkeypatch, capsys):
+    from k12_inquiry import cli
+
+    assert cli.main(["catalog", "sync", "--check"]) == 0
+    project = _copy_project(tmp_path / "project")
+    with (project / catalog_sync.CATALOG).open("a", encoding="utf-8") as handle:
+        handle.write((EXAMPLE / "indicator_catalog_row.csv").read_text(encoding="utf-8"))
+    monkeypatch.setenv("K12_PROJECT_DIR", str(project))
+    assert cli.main(["catalog", "sync", "--check"]) == cli.EXIT_USAGE
+    assert "int_grade9_low_gpa_students_measured is named by" in capsys.readouterr().out
+    # the model file is missing: a clear message, no traceback
+    assert cli.main(["catalog", "sync"]) == cli.EXIT_USAGE
+    assert "which has no file under models/" in capsys.readouterr().err
+    shutil.copy(EXAMPLE / "int_grade9_low_gpa_students_measured.sql", project / "models/4_indicators/2_measured")
+    assert cli.main(["catalog", "sync"]) == 0
+    assert "rewritten: 10 indicator models" in capsys.readouterr().out
+    assert cli.main(["catalog", "sync", "--check"]) == 0
