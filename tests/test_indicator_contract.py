@@ -166,3 +166,30 @@ def test_k12_catalog_sync_command(tmp_path, monkeypatch, capsys):
     assert cli.main(["catalog", "sync"]) == 0
     assert "rewritten: 10 indicator models" in capsys.readouterr().out
     assert cli.main(["catalog", "sync", "--check"]) == 0
+
+
+def test_every_catalog_indicator_has_its_chart(clean_warehouse):
+    """charts.indicator_by_group_chart draws each indicator's shared values by group (the chart
+    docs/architecture.md names for every code), and never a suppressed cell."""
+    from k12_inquiry import charts
+
+    with duckdb.connect(str(clean_warehouse / "k12.duckdb"), read_only=True) as con:
+        for row in catalog_rows():
+            breakdown = row["breakdown_types"].split("|")[0].split(",")[0].strip() or "none"
+            results = con.execute("""
+                select * from marts.public_indicator_results
+                where indicator_code = ? and entity_type = 'lea' and not is_intersection and breakdown_type = ?
+                    and school_year = (select max(school_year) from marts.public_indicator_results)
+                    and breakdown_value = (select min(breakdown_value) from marts.public_indicator_results
+                                           where indicator_code = ? and breakdown_type = ?)
+                    and coalesce(as_of_date, date '1900-01-01') = (
+                        select coalesce(max(as_of_date), date '1900-01-01') from marts.public_indicator_results
+                        where indicator_code = ?)""",
+                [row["indicator_code"], breakdown, row["indicator_code"], breakdown, row["indicator_code"]]).df()
+            assert len(results) > 0, row["indicator_code"]
+            spec = charts.indicator_by_group_chart(results, row).to_dict()
+            drawn = [record for values in spec.get("datasets", {}).values() for record in values
+                     if "value" in record]
+            shown = results[(results.student_group_code != "ALL") & ~results.is_suppressed.astype(bool)]
+            assert len(drawn) == len(shown), row["indicator_code"]
+            assert row["indicator_name"] in json.dumps(spec["title"]), row["indicator_code"]
