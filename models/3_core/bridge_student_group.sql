@@ -9,6 +9,8 @@
       no race reported is in no race group.
     - applies_to_other_indicators: Chronic Absenteeism, Suspension and the others. EL is
       EL at any time in the year; a student with no race reported counts as MR.
+    The rules are seed student_groups (columns academic_membership, other_membership): a
+    district adds a local group with a row naming a boolean column of dim_student.
     Grain: one row per student x school year x student group.
 -#}
 
@@ -19,89 +21,32 @@ students as (
 ),
 
 memberships as (
-    select student_year_id, student_id, lea_code, school_year, 'ALL' as student_group_code,
-        true as applies_to_academic_indicators, true as applies_to_other_indicators
+    -- one select per group of seed student_groups (macro k12_student_group_rules)
+    {%- for group_code, academic_rule, other_rule in k12_student_group_rules() %}
+    select
+        student_year_id,
+        student_id,
+        lea_code,
+        school_year,
+        '{{ group_code }}' as student_group_code,
+        {{ k12_student_group_condition(academic_rule, group_code) }} as applies_to_academic_indicators,
+        {{ k12_student_group_condition(other_rule, group_code) }} as applies_to_other_indicators
     from students
+    where {{ k12_student_group_condition(academic_rule, group_code) }}
+        or {{ k12_student_group_condition(other_rule, group_code) }}
+    {%- if not loop.last %}
 
     union all
-
-    -- race/ethnicity: reported races everywhere
-    select student_year_id, student_id, lea_code, school_year, race_ethnicity_code,
-        true, true
+    {%- endif %}
+    {%- else %}
+    select
+        student_year_id, student_id, lea_code, school_year,
+        cast(null as {{ dbt.type_string() }}) as student_group_code,
+        false as applies_to_academic_indicators,
+        false as applies_to_other_indicators
     from students
-    where race_ethnicity_code <> 'unknown'
-
-    union all
-
-    -- nothing reported: Two or More Races for Chronic Absenteeism and Suspension only
-    select student_year_id, student_id, lea_code, school_year, 'MR',
-        false, true
-    from students
-    where has_blank_race_ethnicity
-
-    union all
-
-    -- English learners: EL at any time in the year; the Academic indicator adds RFEP within four years
-    select student_year_id, student_id, lea_code, school_year, 'EL',
-        true, is_english_learner
-    from students
-    where is_english_learner or is_reclassified_within_lookback
-
-    union all
-
-    select student_year_id, student_id, lea_code, school_year, 'ELO',
-        true, false
-    from students
-    where is_english_learner
-
-    union all
-
-    select student_year_id, student_id, lea_code, school_year, 'RFP',
-        true, false
-    from students
-    where is_reclassified_within_lookback
-
-    union all
-
-    select student_year_id, student_id, lea_code, school_year, 'EO',
-        true, false
-    from students
-    where is_english_only
-
-    union all
-
-    select student_year_id, student_id, lea_code, school_year, 'LTEL',
-        true, true
-    from students
-    where is_long_term_english_learner
-
-    union all
-
-    select student_year_id, student_id, lea_code, school_year, 'SED',
-        true, true
-    from students
-    where is_socioeconomically_disadvantaged
-
-    union all
-
-    select student_year_id, student_id, lea_code, school_year, 'SWD',
-        true, true
-    from students
-    where is_student_with_disability
-
-    union all
-
-    select student_year_id, student_id, lea_code, school_year, 'FOS',
-        true, true
-    from students
-    where is_foster_youth
-
-    union all
-
-    select student_year_id, student_id, lea_code, school_year, 'HOM',
-        true, true
-    from students
-    where is_homeless
+    where false
+    {%- endfor %}
 ),
 
 final as (
