@@ -21,57 +21,41 @@ catalog as (
     select * from {{ ref('indicator_catalog') }}
 ),
 
-current_cells as (
-    select
-        results.indicator_code,
-        results.school_year,
-        results.period_type,
-        results.as_of_instructional_day,
-        results.breakdown_type,
-        results.breakdown_value,
-        results.entity_type,
-        results.lea_code,
-        results.school_code,
-        results.student_group_code,
-        results.first_group_code,
-        results.second_group_code,
-        results.is_intersection,
-        results.student_count as student_n,
-        case when catalog.numerator_counts_students then cast(round(results.numerator) as integer) end as outcome_n
-    from results
-    inner join catalog
-        on results.indicator_code = catalog.indicator_code
-),
-
-prior_cells as (
-    -- last year's values shown beside this year's are cells too (for a to-date indicator,
-    -- at a position last year may not report itself)
-    select
-        results.indicator_code,
-        results.school_year - 1 as school_year,
-        results.period_type,
-        results.as_of_instructional_day,
-        results.breakdown_type,
-        results.breakdown_value,
-        results.entity_type,
-        results.lea_code,
-        results.school_code,
-        results.student_group_code,
-        results.first_group_code,
-        results.second_group_code,
-        results.is_intersection,
-        results.prior_student_count as student_n,
-        case when catalog.numerator_counts_students then cast(round(results.prior_numerator) as integer) end as outcome_n
-    from results
-    inner join catalog
-        on results.indicator_code = catalog.indicator_code
-    where results.prior_denominator is not null
+years_shown as (
+    -- this year's values (0) and last year's values shown beside them (1)
+    select 0 as years_back
+    union all
+    select 1 as years_back
 ),
 
 all_cells as (
-    select * from current_cells
-    union
-    select * from prior_cells
+    -- last year's values shown beside this year's are cells too (for a to-date indicator,
+    -- at a position last year may not report itself); a cell shown twice is listed once
+    select distinct
+        results.indicator_code,
+        results.school_year - years_shown.years_back as school_year,
+        results.period_type,
+        results.as_of_instructional_day,
+        results.breakdown_type,
+        results.breakdown_value,
+        results.entity_type,
+        results.lea_code,
+        results.school_code,
+        results.student_group_code,
+        results.first_group_code,
+        results.second_group_code,
+        results.is_intersection,
+        case when years_shown.years_back = 0 then results.student_count else results.prior_student_count end
+            as student_n,
+        case when catalog.numerator_counts_students then cast(round(
+            case when years_shown.years_back = 0 then results.numerator else results.prior_numerator end
+        ) as integer) end as outcome_n
+    from results
+    inner join catalog
+        on results.indicator_code = catalog.indicator_code
+    cross join years_shown
+    where years_shown.years_back = 0
+        or results.prior_denominator is not null
 ),
 
 described as (
