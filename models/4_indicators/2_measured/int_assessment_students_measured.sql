@@ -88,40 +88,38 @@ distance as (
     where counts_in_distance or counts_in_participation
 ),
 
+met_indicators as (
+    -- a Smarter Balanced score counts in its subject's percent met (ELA_MET, MATH_MET) and, for
+    -- ELA in grade var k12:third_grade_reading_grade_assessed, in third-grade reading too
+    select 'subject' as met_indicator
+    union all
+    select 'third_grade_reading' as met_indicator
+),
+
 met as (
     select
-        {{ dbt.concat(['subject_code', "'_MET'"]) }} as indicator_code,
-        school_year,
-        entity_type,
-        lea_code,
-        school_code,
-        student_year_id,
-        cast(case when is_met_or_exceeded_standard then 1 else 0 end as double) as numerator_value,
+        case met_indicators.met_indicator
+            when 'subject' then {{ dbt.concat(['flagged.subject_code', "'_MET'"]) }}
+            else 'ELA3_MET'
+        end as indicator_code,
+        flagged.school_year,
+        flagged.entity_type,
+        flagged.lea_code,
+        flagged.school_code,
+        flagged.student_year_id,
+        cast(case when flagged.is_met_or_exceeded_standard then 1 else 0 end as double) as numerator_value,
         cast(1 as double) as denominator_value,
         1 as student_count,
         0 as participation_enrolled,
         0 as participation_tested
     from flagged
-    where has_smarter_balanced_score
-
-    union all
-
-    select
-        'ELA3_MET' as indicator_code,
-        school_year,
-        entity_type,
-        lea_code,
-        school_code,
-        student_year_id,
-        cast(case when is_met_or_exceeded_standard then 1 else 0 end as double) as numerator_value,
-        cast(1 as double) as denominator_value,
-        1 as student_count,
-        0 as participation_enrolled,
-        0 as participation_tested
-    from flagged
-    where has_smarter_balanced_score
-        and subject_code = 'ELA'
-        and grade_assessed = {{ var('k12:third_grade_reading_grade_assessed') }}
+    cross join met_indicators
+    where flagged.has_smarter_balanced_score
+        and (
+            met_indicators.met_indicator = 'subject'
+            or (flagged.subject_code = 'ELA'
+                and flagged.grade_assessed = {{ var('k12:third_grade_reading_grade_assessed') }})
+        )
 ),
 
 combined as (
