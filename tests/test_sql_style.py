@@ -8,7 +8,10 @@ on the parse trees and the model sources this test checks the house rules of DEV
   no join in the same select), so every model opens with what it reads;
 - every model ends with `select * from final`;
 - joins name their type (inner, left, cross, full);
-- SQL keywords are lower case; no tabs, no trailing spaces;
+- a select that joins names or qualifies its columns: no unqualified `*` beside a join;
+- SQL keywords and function names are lower case (every token sqlglot's DuckDB tokenizer
+  reads as a keyword, outside Jinja, strings and comments); no tabs, no trailing spaces, the
+  file ends with one newline;
 - every model states its grain (its doc comment or its YAML description).
 
 Runs in about two seconds; it lints, it does not time anything.
@@ -23,6 +26,7 @@ from pathlib import Path
 import pytest
 import sqlglot
 from sqlglot import exp
+from sqlglot.tokens import TokenType
 
 from tests.conftest import PROJECT_DIR
 
@@ -30,11 +34,11 @@ from tests.conftest import PROJECT_DIR
 # that calls it against the Dashboard cut points and colours (one logic for the project's
 # results and the state's files).
 MACRO_READS = {"dashboard_status_cut_points", "dashboard_change_cut_points", "dashboard_colors"}
-KEYWORDS = ("select", "from", "where", "join", "inner", "left", "cross", "group", "order", "by", "and", "or",
-            "not", "case", "when", "then", "else", "end", "as", "on", "union", "all", "with", "distinct", "in",
-            "is", "null", "true", "false", "cast", "over", "partition", "having", "between", "like", "exists",
-            "coalesce", "count", "sum", "min", "max")
 JINJA_OR_COMMENT = re.compile(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}|--[^\n]*|'(?:[^']|'')*'", re.S)
+# tokens that are names or values, not keywords
+NAME_OR_VALUE = {TokenType.VAR, TokenType.IDENTIFIER, TokenType.STRING, TokenType.NUMBER,
+                 TokenType.NATIONAL_STRING, TokenType.HEX_STRING, TokenType.BIT_STRING,
+                 TokenType.BYTE_STRING, TokenType.RAW_STRING, TokenType.PARAMETER}
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +80,30 @@ def relations_read_outside_import_ctes(sql: str) -> list[str]:
     return found
 
 
+def unqualified_stars_beside_a_join(sql: str) -> list[str]:
+    """Selects with an unqualified `*` that also join: their columns depend on every joined
+    relation (name them, or qualify the star: `enrollments.*`)."""
+    found = []
+    for tree in sqlglot.parse(sql, read="duckdb"):
+        for select in (tree.find_all(exp.Select) if tree else []):
+            if select.args.get("joins") and any(isinstance(e, exp.Star) for e in select.expressions):
+                relations = [select.args["from_"].this, *(join.this for join in select.args["joins"])]
+                found.append(" x ".join(r.alias_or_name for r in relations))
+    return found
+
+
+def test_no_unqualified_star_beside_a_join(models):
+    problems = {m["path"]: found for m in models if (found := unqualified_stars_beside_a_join(m["compiled"]))}
+    assert problems == {}
+
+
+def test_the_star_rule_catches_a_star_over_a_join():
+    assert unqualified_stars_beside_a_join("with a as (select 1 as k), b as (select 1 as k) "
+                                           "select * from a inner join b on a.k = b.k") == ["a x b"]
+    assert unqualified_stars_beside_a_join("select a.*, b.x from a inner join b on a.k = b.k") == []
+    assert unqualified_stars_beside_a_join("select *, row_number() over (order by k) as r from a") == []
+
+
 def test_relations_are_read_in_import_ctes(models):
     problems = {m["path"]: found for m in models if (found := relations_read_outside_import_ctes(m["compiled"]))}
     assert problems == {}
@@ -89,6 +117,49 @@ def test_the_import_cte_rule_catches_a_join_of_a_relation():
     assert relations_read_outside_import_ctes(good) == []
 
 
+def sql_outside_jinja(source: str) -> str:
+    """The model file with Jinja comments and `{% ... %}` blocks removed and each `{{ ... }}`
+    replaced by a placeholder name, newlines kept (so token lines are file lines). Delimiters
+    nest: a config's post_hook string may hold a `{{ ... }}` of its own."""
+    out, i, n = [], 0, len(source)
+    while i < n:
+        opener = source[i:i + 2]
+        if opener not in ("{{", "{%", "{#"):
+            out.append(source[i])
+            i += 1
+            continue
+        start = i
+        if opener == "{#":
+            end = source.find("#}", i + 2)
+            i = n if end < 0 else end + 2
+        else:
+            depth, i = 1, i + 2
+            while i < n and depth:
+                pair = source[i:i + 2]
+                if pair in ("{{", "{%"):
+                    depth, i = depth + 1, i + 2
+                elif pair in ("}}", "%}"):
+                    depth, i = depth - 1, i + 2
+                else:
+                    i += 1
+        out.append(("jinja_expression" if opener == "{{" else "") + "\n" * source.count("\n", start, i))
+    return "".join(out)
+
+
+def upper_case_keywords(source: str) -> list[str]:
+    """Keywords (and function names) not written in lower case, as `line N: WORD`."""
+    sql = sql_outside_jinja(source)
+    tokens = sqlglot.Dialect.get_or_raise("duckdb").tokenize(sql)
+    found = []
+    for token, following in zip(tokens, [*tokens[1:], None]):
+        written = sql[token.start:token.end + 1]  # token.text upper-cases `order by` and the like
+        is_function = token.token_type == TokenType.VAR and following is not None \
+            and following.token_type == TokenType.L_PAREN
+        if (token.token_type not in NAME_OR_VALUE or is_function) and written != written.lower():
+            found.append(f"line {token.line}: upper-case keyword {written}")
+    return found
+
+
 def style_problems(source: str) -> list[str]:
     problems = []
     if not re.search(r"select \* from final\s*\Z", source):
@@ -98,10 +169,10 @@ def style_problems(source: str) -> list[str]:
             problems.append(f"line {number}: tab")
         if line != line.rstrip():
             problems.append(f"line {number}: trailing whitespace")
+    if not source.endswith("\n") or source.endswith("\n\n"):
+        problems.append("the file does not end with exactly one newline")
+    problems += upper_case_keywords(source)
     sql = JINJA_OR_COMMENT.sub(" ", source)
-    for word in sorted({w for w in re.findall(r"\b[A-Za-z]+\b", sql)
-                        if w.lower() in KEYWORDS and w != w.lower() and w.upper() == w}):
-        problems.append(f"upper-case keyword {word}")
     for match in re.finditer(r"(\w+)\s+join\b", sql, flags=re.I):
         if match.group(1).lower() not in ("inner", "left", "cross", "full", "right", "outer"):
             problems.append(f"join without a type after {match.group(1)!r}")
@@ -118,11 +189,23 @@ def test_the_style_rules_catch_what_they_name():
     bad = "select A.x\nFROM a\njoin b on a.k = b.k \nselect * from a"
     found = style_problems(bad)
     assert "does not end with `select * from final`" in found
-    assert "upper-case keyword FROM" in found
+    assert "line 2: upper-case keyword FROM" in found
     assert "line 3: trailing whitespace" in found
     assert any(p.startswith("join without a type") for p in found)
+    assert "the file does not end with exactly one newline" in found
     # strings, comments and Jinja are not SQL
-    assert style_problems("-- SELECT\nselect 'FROM' {{ ref('X AS y') }}\nselect * from final") == []
+    assert style_problems("-- SELECT\nselect 'FROM' {{ ref('X AS y') }}\nselect * from final\n") == []
+
+
+def test_the_keyword_rule_reads_every_keyword_and_nested_jinja():
+    """Any keyword of the DuckDB grammar, not a list: `DESC`, `LIMIT`, `INTERVAL`, `ORDER BY`,
+    and upper-case function names; Jinja that nests (a post_hook) is skipped whole."""
+    source = ("{{ config(post_hook=\"{{ DELETE_ROWS('X') }}\") }}\n"
+              "select COUNT(*) as n, interval '1 DAY' as d from x ORDER BY n DESC LIMIT 1\n")
+    assert upper_case_keywords(source) == [
+        "line 2: upper-case keyword COUNT", "line 2: upper-case keyword ORDER BY",
+        "line 2: upper-case keyword DESC", "line 2: upper-case keyword LIMIT"]
+    assert upper_case_keywords("{#- SELECT -#}\nselect a, \"Quoted\" from x where y in ('{{ var(\"k\") | join(\"', '\") }}')\n") == []
 
 
 def test_every_model_states_its_grain(models):
