@@ -14,7 +14,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 
 def sources() -> dict[str, list[str]]:
     tables = {}
-    for path in (PROJECT / "models" / "staging").glob("*/_*__sources.yml"):
+    for path in (PROJECT / "models" / "1_staging").glob("*/_*__sources.yml"):
         for source in yaml.safe_load(path.read_text())["sources"]:
             for table in source["tables"]:
                 tables[table["name"]] = [c["name"] for c in table.get("columns", [])]
