@@ -9,8 +9,8 @@
                of its code set.
       key_columns: the staging names of the extract's key columns, in key order.
     While dbt parses (execute is false) it only declares the seeds it reads and returns no
-    columns. A contract without the extract, or a type staging cannot read, is an error
-    that names the extract and the column.
+    columns. A seed not loaded yet, a contract without the extract, or a type staging cannot
+    read is an error that names the extract (and the column).
 -#}
 {% macro k12_extract_contract(extract_code) -%}
     {%- set extract_columns = ref('extract_columns') -%}
@@ -19,6 +19,11 @@
     {%- if not execute -%}
         {{ return({'columns': [], 'key_columns': []}) }}
     {%- endif -%}
+    {%- for seed in [extract_columns, extracts, code_aliases] -%}
+        {%- if adapter.get_relation(seed.database, seed.schema, seed.identifier) is none -%}
+            {{ exceptions.raise_compiler_error("The base model of " ~ extract_code ~ " is generated from the seed " ~ seed.identifier ~ ", which is not in the warehouse yet (" ~ seed ~ "): run `k12 build` (or `dbt seed`) first.") }}
+        {%- endif -%}
+    {%- endfor -%}
     {%- set typed_data_types = ['date', 'decimal', 'integer', 'flag'] -%}
     {%- set known_data_types = typed_data_types + ['code', 'text', 'cds_code', 'cds_lea', 'cds_school', 'ssid', 'academic_year'] -%}
     {%- set column_query -%}
