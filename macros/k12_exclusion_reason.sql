@@ -4,7 +4,7 @@
     malformed_line: the line's field count differs from the header's;
     untyped_value: a value could not be read as its type;
     missing_key_value: a column of the extract's key (seeds/contract/extracts.csv) is blank.
-    (Exact duplicates are dropped in staging; see k12_duplicate_groups_cte.)
+    (Exact duplicates are dropped in staging; see k12_loaded_lines.)
 -#}
 {% macro k12_exclusion_reason(is_quarantined, is_malformed_line, untyped_columns, missing_key_columns) -%}
     case

@@ -4,6 +4,6 @@
     day). `k12 refresh` runs a full build instead when an earlier year's attendance changed. -#}
 {% macro k12_in_daily_refresh_years(school_year_column, years_before=0) -%}
     {{ school_year_column }} >= (
-        select max(school_year) - {{ years_before }} from {{ source('k12_raw', 'extract_files') }} where extract_code = 'ATTENDANCE'
+        select max(school_year) - {{ years_before }} from {{ source('extracts', 'extract_files') }} where extract_code = 'ATTENDANCE'
     )
 {%- endmacro %}

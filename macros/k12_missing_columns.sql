@@ -4,5 +4,9 @@
     {%- for column in columns -%}
         {%- do parts.append("case when " ~ column ~ " is null then '" ~ column ~ " ' else '' end") -%}
     {%- endfor -%}
+    {%- if parts -%}
     trim({{ dbt.concat(parts) }})
+    {%- else -%}
+    ''
+    {%- endif -%}
 {%- endmacro %}

@@ -1,9 +1,5 @@
-{#-
-    The lines the last `k12 check` quarantined, one row per line whatever the number of rules
-    it failed (source k12_check.dq_quarantine has a row per line and rule). Base models read
-    it straight from the source (a staging model reads sources, never another staging
-    model), and leave those lines out while the file's fingerprint still matches.
--#}
+{#- The lines the last `k12 check` quarantined (raw.dq_quarantine has a row per line and failed
+    rule), once each: a base model leaves them out while the file's fingerprint matches. -#}
 {% macro k12_quarantined_lines() -%}
     select distinct
         source_file,

@@ -1,13 +1,12 @@
 {#- The files of an extract that `relation` has not loaded yet, new or with a new fingerprint,
-    as a list of {source_file, relation_name} (the per-file view of raw.extract_files). Runs
+    as a list of {source_file, relation_name} (the per-file view of source extracts.extract_files). Runs
     a query at execution time (empty while parsing). Used by the daily refresh so that its
     filters are constants DuckDB pushes down to the scan. -#}
 {% macro k12_unloaded_files(extract_code, relation) -%}
-    {%- set extract_files = source('k12_raw', 'extract_files') -%}
     {%- set files = [] -%}
     {%- if execute -%}
         {%- set result = run_query(
-            "select files.source_file, files.relation_name from " ~ extract_files ~ " as files"
+            "select files.source_file, files.relation_name from " ~ source('extracts', 'extract_files') ~ " as files"
             ~ " where files.extract_code = '" ~ extract_code ~ "'"
             ~ " and not exists (select 1 from (select distinct source_file, file_fingerprint from " ~ relation ~ ") as loaded"
             ~ " where loaded.source_file = files.source_file and loaded.file_fingerprint = files.file_fingerprint)"

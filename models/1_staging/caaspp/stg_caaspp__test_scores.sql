@@ -10,35 +10,25 @@ base as (
     select * from {{ ref('base_caaspp__test_scores') }}
 ),
 
-loadable as (
-    select * from base
-    where exclusion_reason is null
-),
-
-{{ k12_duplicate_groups_cte('loadable') }}
+{{ k12_loaded_lines('base') }}
 
 final as (
     select
-        loadable.source_file,
-        loadable.school_year,
-        loadable.source_line_number,
-        loadable.caaspp_record_type,
-        loadable.ssid,
-        loadable.grade_assessed_code,
-        loadable.lea_code,
-        loadable.school_code,
-        loadable.test_start_date,
-        loadable.test_completed_date,
-        loadable.condition_code,
-        loadable.include_indicator,
-        loadable.scale_score,
-        loadable.achievement_level
-    from loadable
-    left join duplicate_groups
-        on loadable.source_file = duplicate_groups.source_file
-        and loadable.row_hash = duplicate_groups.row_hash
-    where duplicate_groups.row_hash is null
-        or loadable.source_line_number = duplicate_groups.first_source_line_number
+        source_file,
+        school_year,
+        source_line_number,
+        caaspp_record_type,
+        ssid,
+        grade_assessed_code,
+        lea_code,
+        school_code,
+        test_start_date,
+        test_completed_date,
+        condition_code,
+        include_indicator,
+        scale_score,
+        achievement_level
+    from loaded_lines
 )
 
 select * from final

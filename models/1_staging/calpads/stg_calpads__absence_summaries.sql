@@ -10,39 +10,29 @@ base as (
     select * from {{ ref('base_calpads__absence_summaries') }}
 ),
 
-loadable as (
-    select * from base
-    where exclusion_reason is null
-),
-
-{{ k12_duplicate_groups_cte('loadable') }}
+{{ k12_loaded_lines('base') }}
 
 final as (
     select
-        loadable.source_file,
-        loadable.school_year,
-        loadable.source_line_number,
-        loadable.lea_code,
-        loadable.school_code,
-        loadable.academic_year_id,
-        loadable.ssid,
-        loadable.local_student_id,
-        loadable.is_exempt_from_absence_summary,
-        loadable.is_hourly_attendance_school,
-        loadable.expected_attendance_days,
-        loadable.days_attended_in_person,
-        loadable.days_absent_out_of_school_suspension,
-        loadable.days_in_school_suspension,
-        loadable.days_absent_excused,
-        loadable.days_absent_unexcused,
-        loadable.days_independent_study_non_ada,
-        loadable.days_independent_study_ada
-    from loadable
-    left join duplicate_groups
-        on loadable.source_file = duplicate_groups.source_file
-        and loadable.row_hash = duplicate_groups.row_hash
-    where duplicate_groups.row_hash is null
-        or loadable.source_line_number = duplicate_groups.first_source_line_number
+        source_file,
+        school_year,
+        source_line_number,
+        lea_code,
+        school_code,
+        academic_year_id,
+        ssid,
+        local_student_id,
+        is_exempt_from_absence_summary,
+        is_hourly_attendance_school,
+        expected_attendance_days,
+        days_attended_in_person,
+        days_absent_out_of_school_suspension,
+        days_in_school_suspension,
+        days_absent_excused,
+        days_absent_unexcused,
+        days_independent_study_non_ada,
+        days_independent_study_ada
+    from loaded_lines
 )
 
 select * from final

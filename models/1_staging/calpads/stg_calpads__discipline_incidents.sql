@@ -10,30 +10,20 @@ base as (
     select * from {{ ref('base_calpads__discipline_incidents') }}
 ),
 
-loadable as (
-    select * from base
-    where exclusion_reason is null
-),
-
-{{ k12_duplicate_groups_cte('loadable') }}
+{{ k12_loaded_lines('base') }}
 
 final as (
     select
-        loadable.source_file,
-        loadable.school_year,
-        loadable.source_line_number,
-        loadable.lea_code,
-        loadable.school_code,
-        loadable.academic_year_id,
-        loadable.incident_id,
-        loadable.incident_date,
-        loadable.incident_location
-    from loadable
-    left join duplicate_groups
-        on loadable.source_file = duplicate_groups.source_file
-        and loadable.row_hash = duplicate_groups.row_hash
-    where duplicate_groups.row_hash is null
-        or loadable.source_line_number = duplicate_groups.first_source_line_number
+        source_file,
+        school_year,
+        source_line_number,
+        lea_code,
+        school_code,
+        academic_year_id,
+        incident_id,
+        incident_date,
+        incident_location
+    from loaded_lines
 )
 
 select * from final

@@ -10,31 +10,21 @@ base as (
     select * from {{ ref('base_calpads__english_language_statuses') }}
 ),
 
-loadable as (
-    select * from base
-    where exclusion_reason is null
-),
-
-{{ k12_duplicate_groups_cte('loadable') }}
+{{ k12_loaded_lines('base') }}
 
 final as (
     select
-        loadable.source_file,
-        loadable.school_year,
-        loadable.source_line_number,
-        loadable.lea_code,
-        loadable.school_code,
-        loadable.ssid,
-        loadable.local_student_id,
-        loadable.elas_code,
-        loadable.elas_start_date,
-        loadable.primary_language_code
-    from loadable
-    left join duplicate_groups
-        on loadable.source_file = duplicate_groups.source_file
-        and loadable.row_hash = duplicate_groups.row_hash
-    where duplicate_groups.row_hash is null
-        or loadable.source_line_number = duplicate_groups.first_source_line_number
+        source_file,
+        school_year,
+        source_line_number,
+        lea_code,
+        school_code,
+        ssid,
+        local_student_id,
+        elas_code,
+        elas_start_date,
+        primary_language_code
+    from loaded_lines
 )
 
 select * from final

@@ -10,40 +10,30 @@ base as (
     select * from {{ ref('base_calpads__enrollments') }}
 ),
 
-loadable as (
-    select * from base
-    where exclusion_reason is null
-),
-
-{{ k12_duplicate_groups_cte('loadable') }}
+{{ k12_loaded_lines('base') }}
 
 final as (
     select
-        loadable.source_file,
-        loadable.school_year,
-        loadable.source_line_number,
-        loadable.lea_code,
-        loadable.school_code,
-        loadable.academic_year_id,
-        loadable.ssid,
-        loadable.local_student_id,
-        loadable.student_first_name,
-        loadable.student_last_name,
-        loadable.birth_date,
-        loadable.gender_code,
-        loadable.enrollment_start_date,
-        loadable.enrollment_status_code,
-        loadable.grade_level_code,
-        loadable.enrollment_exit_date,
-        loadable.exit_reason_code,
-        loadable.completion_status_code,
-        loadable.has_met_uc_csu_requirements
-    from loadable
-    left join duplicate_groups
-        on loadable.source_file = duplicate_groups.source_file
-        and loadable.row_hash = duplicate_groups.row_hash
-    where duplicate_groups.row_hash is null
-        or loadable.source_line_number = duplicate_groups.first_source_line_number
+        source_file,
+        school_year,
+        source_line_number,
+        lea_code,
+        school_code,
+        academic_year_id,
+        ssid,
+        local_student_id,
+        student_first_name,
+        student_last_name,
+        birth_date,
+        gender_code,
+        enrollment_start_date,
+        enrollment_status_code,
+        grade_level_code,
+        enrollment_exit_date,
+        exit_reason_code,
+        completion_status_code,
+        has_met_uc_csu_requirements
+    from loaded_lines
 )
 
 select * from final

@@ -10,33 +10,23 @@ base as (
     select * from {{ ref('base_calpads__incident_offenses') }}
 ),
 
-loadable as (
-    select * from base
-    where exclusion_reason is null
-),
-
-{{ k12_duplicate_groups_cte('loadable') }}
+{{ k12_loaded_lines('base') }}
 
 final as (
     select
-        loadable.source_file,
-        loadable.school_year,
-        loadable.source_line_number,
-        loadable.lea_code,
-        loadable.school_code,
-        loadable.academic_year_id,
-        loadable.ssid,
-        loadable.local_student_id,
-        loadable.incident_id,
-        loadable.offense_code,
-        loadable.weapon_category_code,
-        loadable.referral_reason
-    from loadable
-    left join duplicate_groups
-        on loadable.source_file = duplicate_groups.source_file
-        and loadable.row_hash = duplicate_groups.row_hash
-    where duplicate_groups.row_hash is null
-        or loadable.source_line_number = duplicate_groups.first_source_line_number
+        source_file,
+        school_year,
+        source_line_number,
+        lea_code,
+        school_code,
+        academic_year_id,
+        ssid,
+        local_student_id,
+        incident_id,
+        offense_code,
+        weapon_category_code,
+        referral_reason
+    from loaded_lines
 )
 
 select * from final

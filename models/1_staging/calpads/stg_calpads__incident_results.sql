@@ -10,34 +10,24 @@ base as (
     select * from {{ ref('base_calpads__incident_results') }}
 ),
 
-loadable as (
-    select * from base
-    where exclusion_reason is null
-),
-
-{{ k12_duplicate_groups_cte('loadable') }}
+{{ k12_loaded_lines('base') }}
 
 final as (
     select
-        loadable.source_file,
-        loadable.school_year,
-        loadable.source_line_number,
-        loadable.lea_code,
-        loadable.school_code,
-        loadable.academic_year_id,
-        loadable.ssid,
-        loadable.local_student_id,
-        loadable.incident_id,
-        loadable.incident_result_code,
-        loadable.incident_result_authority_code,
-        loadable.incident_result_duration_days,
-        loadable.incident_result_modification_code
-    from loadable
-    left join duplicate_groups
-        on loadable.source_file = duplicate_groups.source_file
-        and loadable.row_hash = duplicate_groups.row_hash
-    where duplicate_groups.row_hash is null
-        or loadable.source_line_number = duplicate_groups.first_source_line_number
+        source_file,
+        school_year,
+        source_line_number,
+        lea_code,
+        school_code,
+        academic_year_id,
+        ssid,
+        local_student_id,
+        incident_id,
+        incident_result_code,
+        incident_result_authority_code,
+        incident_result_duration_days,
+        incident_result_modification_code
+    from loaded_lines
 )
 
 select * from final

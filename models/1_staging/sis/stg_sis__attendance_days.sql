@@ -25,30 +25,20 @@ base as (
     {%- endif %}
 ),
 
-loadable as (
-    select * from base
-    where exclusion_reason is null
-),
-
-{{ k12_duplicate_groups_cte('loadable') }}
+{{ k12_loaded_lines('base') }}
 
 final as (
     select
-        loadable.source_file,
-        loadable.file_fingerprint,
-        loadable.school_year,
-        loadable.source_line_number,
-        loadable.lea_code,
-        loadable.school_code,
-        loadable.ssid,
-        loadable.attendance_date,
-        loadable.attendance_code
-    from loadable
-    left join duplicate_groups
-        on loadable.source_file = duplicate_groups.source_file
-        and loadable.row_hash = duplicate_groups.row_hash
-    where duplicate_groups.row_hash is null
-        or loadable.source_line_number = duplicate_groups.first_source_line_number
+        source_file,
+        file_fingerprint,
+        school_year,
+        source_line_number,
+        lea_code,
+        school_code,
+        ssid,
+        attendance_date,
+        attendance_code
+    from loaded_lines
 )
 
 select * from final

@@ -10,31 +10,21 @@ base as (
     select * from {{ ref('base_sis__schools') }}
 ),
 
-loadable as (
-    select * from base
-    where exclusion_reason is null
-),
-
-{{ k12_duplicate_groups_cte('loadable') }}
+{{ k12_loaded_lines('base') }}
 
 final as (
     select
-        loadable.source_file,
-        loadable.school_year,
-        loadable.source_line_number,
-        loadable.cds_code,
-        loadable.school_name,
-        loadable.district_name,
-        loadable.school_type_code,
-        loadable.low_grade_level_code,
-        loadable.high_grade_level_code,
-        loadable.lea_type_code
-    from loadable
-    left join duplicate_groups
-        on loadable.source_file = duplicate_groups.source_file
-        and loadable.row_hash = duplicate_groups.row_hash
-    where duplicate_groups.row_hash is null
-        or loadable.source_line_number = duplicate_groups.first_source_line_number
+        source_file,
+        school_year,
+        source_line_number,
+        cds_code,
+        school_name,
+        district_name,
+        school_type_code,
+        low_grade_level_code,
+        high_grade_level_code,
+        lea_type_code
+    from loaded_lines
 )
 
 select * from final

@@ -1,5 +1,6 @@
 {#-
-    Every line of the SCSC files, renamed and typed, with the reason it cannot reach
+    Every line of the SCSC files, renamed and typed as the extract contract says
+    (seeds/contract/extract_columns.csv, read by k12_base_extract), with the reason it cannot reach
     staging (exclusion_reason: quarantined, malformed_line or untyped_value; NULL for
     the rows that can). Text values that fail their type are kept in the `__text`
     columns (only when they failed); row_hash (a hash of all the line's values) lets staging drop exact
@@ -13,71 +14,6 @@ source as (
     select * from {{ source('calpads', 'scsc') }}
 ),
 
-quarantined_lines as (
-    {{ k12_quarantined_lines() }}
-),
-
-typed as (
-    select
-        source.source_file,
-        source.school_year,
-        source.source_line_number,
-        source.file_fingerprint,
-        source.is_malformed_line,
-        source.reporting_lea as lea_code,
-        source.school_of_attendance as school_code,
-        source.academic_year_id as academic_year_id,
-        source.ssid as ssid,
-        source.local_student_id as local_student_id,
-        source.course_section_id as course_section_id,
-        upper(source.academic_term_code) as academic_term_code,
-        {{ k12_to_number('source.credits_attempted') }} as credits_attempted,
-        source.credits_attempted as credits_attempted__text,
-        {{ k12_to_number('source.credits_earned') }} as credits_earned,
-        source.credits_earned as credits_earned__text,
-        upper(source.student_course_final_grade) as final_mark,
-        {{ k12_row_hash(['source.reporting_lea', 'source.school_of_attendance', 'source.academic_year_id', 'source.ssid', 'source.local_student_id', 'source.course_section_id', 'source.academic_term_code', 'source.credits_attempted', 'source.credits_earned', 'source.student_course_final_grade']) }} as row_hash
-    from source
-),
-
-checked as (
-    select
-        typed.*,
-        {{ k12_untyped_columns(['credits_attempted', 'credits_earned']) }} as untyped_columns,
-        {{ k12_missing_columns(['lea_code', 'school_code', 'ssid', 'course_section_id', 'academic_term_code']) }} as missing_key_columns,
-        quarantined_lines.source_line_number is not null as is_quarantined
-    from typed
-    left join quarantined_lines
-        on typed.source_file = quarantined_lines.source_file
-        and typed.source_line_number = quarantined_lines.source_line_number
-        and typed.file_fingerprint = quarantined_lines.file_fingerprint
-),
-
-final as (
-    select
-        source_file,
-        school_year,
-        source_line_number,
-        file_fingerprint,
-        is_malformed_line,
-        lea_code,
-        school_code,
-        academic_year_id,
-        ssid,
-        local_student_id,
-        course_section_id,
-        academic_term_code,
-        credits_attempted,
-        case when credits_attempted is null then credits_attempted__text end as credits_attempted__text,
-        credits_earned,
-        case when credits_earned is null then credits_earned__text end as credits_earned__text,
-        final_mark,
-        row_hash,
-        untyped_columns,
-        missing_key_columns,
-        is_quarantined,
-        {{ k12_exclusion_reason('is_quarantined', 'is_malformed_line', 'untyped_columns', 'missing_key_columns') }} as exclusion_reason
-    from checked
-)
+{{ k12_base_extract('SCSC') }}
 
 select * from final

@@ -1,5 +1,6 @@
 {#-
-    Every line of the SPRG files, renamed and typed, with the reason it cannot reach
+    Every line of the SPRG files, renamed and typed as the extract contract says
+    (seeds/contract/extract_columns.csv, read by k12_base_extract), with the reason it cannot reach
     staging (exclusion_reason: quarantined, malformed_line or untyped_value; NULL for
     the rows that can). Text values that fail their type are kept in the `__text`
     columns (only when they failed); row_hash (a hash of all the line's values) lets staging drop exact
@@ -13,67 +14,6 @@ source as (
     select * from {{ source('calpads', 'sprg') }}
 ),
 
-quarantined_lines as (
-    {{ k12_quarantined_lines() }}
-),
-
-typed as (
-    select
-        source.source_file,
-        source.school_year,
-        source.source_line_number,
-        source.file_fingerprint,
-        source.is_malformed_line,
-        source.reporting_lea as lea_code,
-        source.school_of_attendance as school_code,
-        source.academic_year_id as academic_year_id,
-        source.ssid as ssid,
-        source.local_student_id as local_student_id,
-        upper(source.education_program_code) as education_program_code,
-        {{ k12_parse_date('source.education_program_membership_start_date') }} as program_start_date,
-        source.education_program_membership_start_date as program_start_date__text,
-        {{ k12_parse_date('source.education_program_membership_end_date') }} as program_end_date,
-        source.education_program_membership_end_date as program_end_date__text,
-        {{ k12_row_hash(['source.reporting_lea', 'source.school_of_attendance', 'source.academic_year_id', 'source.ssid', 'source.local_student_id', 'source.education_program_code', 'source.education_program_membership_start_date', 'source.education_program_membership_end_date']) }} as row_hash
-    from source
-),
-
-checked as (
-    select
-        typed.*,
-        {{ k12_untyped_columns(['program_start_date', 'program_end_date']) }} as untyped_columns,
-        {{ k12_missing_columns(['lea_code', 'school_code', 'ssid', 'education_program_code', 'program_start_date']) }} as missing_key_columns,
-        quarantined_lines.source_line_number is not null as is_quarantined
-    from typed
-    left join quarantined_lines
-        on typed.source_file = quarantined_lines.source_file
-        and typed.source_line_number = quarantined_lines.source_line_number
-        and typed.file_fingerprint = quarantined_lines.file_fingerprint
-),
-
-final as (
-    select
-        source_file,
-        school_year,
-        source_line_number,
-        file_fingerprint,
-        is_malformed_line,
-        lea_code,
-        school_code,
-        academic_year_id,
-        ssid,
-        local_student_id,
-        education_program_code,
-        program_start_date,
-        case when program_start_date is null then program_start_date__text end as program_start_date__text,
-        program_end_date,
-        case when program_end_date is null then program_end_date__text end as program_end_date__text,
-        row_hash,
-        untyped_columns,
-        missing_key_columns,
-        is_quarantined,
-        {{ k12_exclusion_reason('is_quarantined', 'is_malformed_line', 'untyped_columns', 'missing_key_columns') }} as exclusion_reason
-    from checked
-)
+{{ k12_base_extract('SPRG') }}
 
 select * from final
