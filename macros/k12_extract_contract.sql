@@ -71,3 +71,16 @@
     {%- endfor -%}
     {{ return({'columns': columns, 'key_columns': key_columns}) }}
 {%- endmacro %}
+
+{#-
+    The columns a stg model keeps, as a select list: the line's file, school year and line
+    number (and `line_columns` to add, such as the attendance files' fingerprint, which the
+    daily refresh needs), then every column of the extract's contract under its staging
+    name, in the contract's order (seeds/contract/extract_columns.csv). Empty while dbt
+    parses.
+-#}
+{% macro k12_staged_columns(extract_code, line_columns=['source_file', 'school_year', 'source_line_number']) -%}
+    {%- set contract = k12_extract_contract(extract_code) -%}
+    {%- set names = line_columns + (contract.columns | map(attribute='staging_column') | list) -%}
+    {{ names | join(',\n        ') }}
+{%- endmacro %}

@@ -14,20 +14,7 @@ base as (
 
 final as (
     select
-        source_file,
-        school_year,
-        source_line_number,
-        caaspp_record_type,
-        ssid,
-        grade_assessed_code,
-        lea_code,
-        school_code,
-        test_start_date,
-        test_completed_date,
-        condition_code,
-        include_indicator,
-        scale_score,
-        achievement_level
+        {{ k12_staged_columns('CAASPP') }}
     from loaded_lines
 )
 

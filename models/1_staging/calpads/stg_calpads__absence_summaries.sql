@@ -14,24 +14,7 @@ base as (
 
 final as (
     select
-        source_file,
-        school_year,
-        source_line_number,
-        lea_code,
-        school_code,
-        academic_year_id,
-        ssid,
-        local_student_id,
-        is_exempt_from_absence_summary,
-        is_hourly_attendance_school,
-        expected_attendance_days,
-        days_attended_in_person,
-        days_absent_out_of_school_suspension,
-        days_in_school_suspension,
-        days_absent_excused,
-        days_absent_unexcused,
-        days_independent_study_non_ada,
-        days_independent_study_ada
+        {{ k12_staged_columns('STAS') }}
     from loaded_lines
 )
 

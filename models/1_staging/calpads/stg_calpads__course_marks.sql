@@ -14,19 +14,7 @@ base as (
 
 final as (
     select
-        source_file,
-        school_year,
-        source_line_number,
-        lea_code,
-        school_code,
-        academic_year_id,
-        ssid,
-        local_student_id,
-        course_section_id,
-        academic_term_code,
-        credits_attempted,
-        credits_earned,
-        final_mark
+        {{ k12_staged_columns('SCSC') }}
     from loaded_lines
 )
 

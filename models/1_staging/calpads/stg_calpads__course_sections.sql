@@ -14,21 +14,7 @@ base as (
 
 final as (
     select
-        source_file,
-        school_year,
-        source_line_number,
-        lea_code,
-        school_code,
-        academic_year_id,
-        course_section_id,
-        local_course_id,
-        course_name,
-        state_course_code,
-        is_uc_csu_approved,
-        ag_area_code,
-        instructional_level_code,
-        academic_term_code,
-        teacher_id
+        {{ k12_staged_columns('CRSC') }}
     from loaded_lines
 )
 

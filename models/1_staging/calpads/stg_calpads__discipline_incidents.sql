@@ -14,15 +14,7 @@ base as (
 
 final as (
     select
-        source_file,
-        school_year,
-        source_line_number,
-        lea_code,
-        school_code,
-        academic_year_id,
-        incident_id,
-        incident_date,
-        incident_location
+        {{ k12_staged_columns('SINC') }}
     from loaded_lines
 )
 

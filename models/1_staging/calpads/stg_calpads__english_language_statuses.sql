@@ -14,16 +14,7 @@ base as (
 
 final as (
     select
-        source_file,
-        school_year,
-        source_line_number,
-        lea_code,
-        school_code,
-        ssid,
-        local_student_id,
-        elas_code,
-        elas_start_date,
-        primary_language_code
+        {{ k12_staged_columns('SELA') }}
     from loaded_lines
 )
 

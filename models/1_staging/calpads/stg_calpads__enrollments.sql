@@ -14,25 +14,7 @@ base as (
 
 final as (
     select
-        source_file,
-        school_year,
-        source_line_number,
-        lea_code,
-        school_code,
-        academic_year_id,
-        ssid,
-        local_student_id,
-        student_first_name,
-        student_last_name,
-        birth_date,
-        gender_code,
-        enrollment_start_date,
-        enrollment_status_code,
-        grade_level_code,
-        enrollment_exit_date,
-        exit_reason_code,
-        completion_status_code,
-        has_met_uc_csu_requirements
+        {{ k12_staged_columns('SENR') }}
     from loaded_lines
 )
 

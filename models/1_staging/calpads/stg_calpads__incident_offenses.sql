@@ -14,18 +14,7 @@ base as (
 
 final as (
     select
-        source_file,
-        school_year,
-        source_line_number,
-        lea_code,
-        school_code,
-        academic_year_id,
-        ssid,
-        local_student_id,
-        incident_id,
-        offense_code,
-        weapon_category_code,
-        referral_reason
+        {{ k12_staged_columns('SOFF') }}
     from loaded_lines
 )
 

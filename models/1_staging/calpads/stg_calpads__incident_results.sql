@@ -14,19 +14,7 @@ base as (
 
 final as (
     select
-        source_file,
-        school_year,
-        source_line_number,
-        lea_code,
-        school_code,
-        academic_year_id,
-        ssid,
-        local_student_id,
-        incident_id,
-        incident_result_code,
-        incident_result_authority_code,
-        incident_result_duration_days,
-        incident_result_modification_code
+        {{ k12_staged_columns('SIRS') }}
     from loaded_lines
 )
 

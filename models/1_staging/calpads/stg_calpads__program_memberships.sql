@@ -14,17 +14,7 @@ base as (
 
 final as (
     select
-        source_file,
-        school_year,
-        source_line_number,
-        lea_code,
-        school_code,
-        academic_year_id,
-        ssid,
-        local_student_id,
-        education_program_code,
-        program_start_date,
-        program_end_date
+        {{ k12_staged_columns('SPRG') }}
     from loaded_lines
 )
 

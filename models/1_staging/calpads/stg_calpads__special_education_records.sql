@@ -14,17 +14,7 @@ base as (
 
 final as (
     select
-        source_file,
-        school_year,
-        source_line_number,
-        lea_code,
-        school_code,
-        ssid,
-        local_student_id,
-        primary_disability_code,
-        special_education_entry_date,
-        special_education_exit_date,
-        special_education_accountability_lea_code
+        {{ k12_staged_columns('SPED') }}
     from loaded_lines
 )
 

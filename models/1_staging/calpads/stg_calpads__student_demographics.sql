@@ -14,28 +14,7 @@ base as (
 
 final as (
     select
-        source_file,
-        school_year,
-        source_line_number,
-        lea_code,
-        school_code,
-        ssid,
-        local_student_id,
-        effective_start_date,
-        effective_end_date,
-        student_first_name,
-        student_last_name,
-        birth_date,
-        gender_code,
-        is_hispanic,
-        race_1_code,
-        race_2_code,
-        race_3_code,
-        race_4_code,
-        race_5_code,
-        initial_us_school_enrollment_date,
-        parent_1_education_level_code,
-        parent_2_education_level_code
+        {{ k12_staged_columns('SINF') }}
     from loaded_lines
 )
 

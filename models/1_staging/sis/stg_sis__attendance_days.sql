@@ -29,15 +29,7 @@ base as (
 
 final as (
     select
-        source_file,
-        file_fingerprint,
-        school_year,
-        source_line_number,
-        lea_code,
-        school_code,
-        ssid,
-        attendance_date,
-        attendance_code
+        {{ k12_staged_columns('ATTENDANCE', ['source_file', 'file_fingerprint', 'school_year', 'source_line_number']) }}
     from loaded_lines
 )
 

@@ -14,16 +14,7 @@ base as (
 
 final as (
     select
-        source_file,
-        school_year,
-        source_line_number,
-        cds_code,
-        school_name,
-        district_name,
-        school_type_code,
-        low_grade_level_code,
-        high_grade_level_code,
-        lea_type_code
+        {{ k12_staged_columns('SCHOOLS') }}
     from loaded_lines
 )
 
