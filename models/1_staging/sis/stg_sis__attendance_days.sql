@@ -7,14 +7,7 @@
     it. In a daily refresh it is incremental by file, like base_sis__attendance_days.
 -#}
 
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='source_file',
-    full_refresh=k12_full_refresh_unless_daily(),
-    post_hook="{{ k12_delete_removed_files('ATTENDANCE') }}",
-    tags=['daily_refresh'],
-) }}
+{{ k12_refreshed_by_file('ATTENDANCE') }}
 
 with
 

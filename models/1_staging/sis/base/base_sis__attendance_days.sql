@@ -11,14 +11,7 @@
     Grain: one row per line of every ATTENDANCE file.
 -#}
 
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='source_file',
-    full_refresh=k12_full_refresh_unless_daily(),
-    post_hook="{{ k12_delete_removed_files('ATTENDANCE') }}",
-    tags=['daily_refresh'],
-) }}
+{{ k12_refreshed_by_file('ATTENDANCE') }}
 
 with
 
