@@ -69,12 +69,14 @@ show.show_chart(chart, "equity_grid_" + ("district" if scope.school_key is None 
 
 # %%
 if scope.school_key is None:
+    dashboard_codes = ind.dashboard_indicator_codes(scope)
+    names = ind.short_names(scope)
     schools = table[(table.entity_type == "school") & (table.student_group_code == "ALL")
-                    & table.indicator_code.isin(ind.DASHBOARD_INDICATORS)]
+                    & table.indicator_code.isin(dashboard_codes)]
     order = schools.sort_values(["school_type_rank", "entity_name"]).entity_name.drop_duplicates().tolist()
     chart = charts.indicator_color_grid(
         schools, indicator="indicator_label", group="entity_name", color_name="color_name", label="value_label",
-        indicator_order=[ind.SHORT_NAMES[c] for c in ind.DASHBOARD_INDICATORS], group_order=order,
+        indicator_order=[names[c] for c in dashboard_codes], group_order=order,
         title="Dashboard indicators by school, all students",
         subtitle=[f"{scope.school_year_label}. Cell colour: Dashboard colour; value this year.",
                   "ELA and math: points from the standard (grades 3-8 and 11)."],
@@ -92,7 +94,7 @@ else:
 # in the bottom-left need both a better level and a better trend.
 
 # %%
-for code in ("CHRO", "SUSP", "ELA", "MATH"):
+for code in ind.dashboard_indicator_codes(scope):
     grid = ind.dashboard_grid(scope, code)
     if grid.empty:
         continue
@@ -107,7 +109,7 @@ for code in ("CHRO", "SUSP", "ELA", "MATH"):
     chart = charts.five_by_five_grid(
         grid, counts=placed, status_names=status_names, change_names=change_names, highlight=highlight,
         count_label="groups",
-        title=f"{ind.SHORT_NAMES[code]}: student groups on the Dashboard grid, {scope.school_label}",
+        title=f"{ind.short_names(scope)[code]}: student groups on the Dashboard grid, {scope.school_label}",
         subtitle=[f"{scope.school_year_label}. Rows: status this year (best on top); columns: change from last year "
                   "(best on the right).", f"Ringed: {scope.student_group_label}, when it has a colour."])
     show.show_chart(chart, f"five_by_five_{code.lower()}")

@@ -55,12 +55,14 @@ def public_results(scope: Scope, indicator_codes: Sequence[str], *, school_year:
             catalog.direction,
             catalog.sort_order as indicator_sort_order,
             coalesce(schools.school_type_code, 'LEA') as school_type_code,
-            case coalesce(schools.school_type_code, 'LEA')
-                when 'LEA' then 0 when 'ES' then 1 when 'MS' then 2 when 'HS' then 3 else 4
-            end as school_type_rank
+            -- the LEA first, then schools by type (seed school_types.sort_order), then untyped
+            case when results.entity_type = 'lea' then 0 else coalesce(school_types.sort_order, 99) end
+                as school_type_rank
         from marts.public_indicator_results as results
         left join marts.dim_school as schools
             on results.school_key = schools.school_key
+        left join reference.school_types as school_types
+            on schools.school_type_code = school_types.school_type_code
         left join marts.dim_student_group as groups
             on results.student_group_code = groups.student_group_code
         left join reference.indicator_catalog as catalog
@@ -149,22 +151,27 @@ def format_indicator_value(value: float, unit: str) -> str:
     return f"{value:.2f}"
 
 
-SHORT_NAMES = {
-    "CHRO": "Chronic absence", "CHRO_TD": "Absent so far", "SUSP": "Suspension rate",
-    "ELA": "ELA (points)", "MATH": "Math (points)", "ELA_MET": "ELA met standard",
-    "MATH_MET": "Math met standard", "ELA3_MET": "Grade 3 reading", "ALG8": "Algebra I, grade 8",
-    "AP_PART": "AP participation", "FOT": "Freshman on track", "AG_ON_TRACK": "a-g on track",
-    "AG_COMP_SENR": "a-g graduates", "AG_COMP_COURSES": "a-g grads (courses)",
-    "DISC_REFERRAL": "Referred (any)", "DISC_SUSPENSION": "Suspended (any)",
-}
-# the equity overview's columns: the in-year chronic absence is in its own report, and a-g
-# completion from course evidence is a lower bound until four years of marks are loaded
-EQUITY_INDICATORS = ["CHRO", "SUSP", "ELA", "MATH", "ELA_MET", "MATH_MET", "ELA3_MET", "DISC_REFERRAL",
-                     "DISC_SUSPENSION", "ALG8", "AP_PART", "FOT", "AG_ON_TRACK", "AG_COMP_SENR"]
-DASHBOARD_INDICATORS = ["CHRO", "SUSP", "ELA", "MATH"]
+def equity_indicator_codes(scope: Scope) -> list[str]:
+    """The indicators the equity overview shows, in catalog order (catalog column
+    `is_in_equity_overview`)."""
+    catalog = indicator_catalog(scope)
+    return catalog.loc[catalog["is_in_equity_overview"].astype(bool), "indicator_code"].tolist()
 
 
-def equity_table(scope: Scope, indicator_codes: Sequence[str] = EQUITY_INDICATORS,
+def dashboard_indicator_codes(scope: Scope) -> list[str]:
+    """The indicators with Dashboard levels and colours, in catalog order (catalog column
+    `has_dashboard_levels`)."""
+    catalog = indicator_catalog(scope)
+    return catalog.loc[catalog["has_dashboard_levels"].astype(bool), "indicator_code"].tolist()
+
+
+def short_names(scope: Scope) -> dict[str, str]:
+    """Indicator code -> short label (catalog column `short_name`)."""
+    catalog = indicator_catalog(scope)
+    return dict(zip(catalog["indicator_code"], catalog["short_name"]))
+
+
+def equity_table(scope: Scope, indicator_codes: Sequence[str] | None = None,
                  every_school: bool = False) -> pd.DataFrame:
     """Every indicator by student group for the scope's entity (or the LEA and every school):
     one row per entity x indicator x group with `indicator_label` (short name), `value_label`
@@ -172,7 +179,8 @@ def equity_table(scope: Scope, indicator_codes: Sequence[str] = EQUITY_INDICATOR
     indicator or the cell has none) and `is_suppressed`. For in-year indicators, the latest
     as-of date of the year. Intersections and the Academic indicator's informational groups
     (ELO, RFP, EO) are left out."""
-    table = public_results(scope, list(indicator_codes), every_school=every_school)
+    codes = equity_indicator_codes(scope) if indicator_codes is None else list(indicator_codes)
+    table = public_results(scope, codes, every_school=every_school)
     table = table[~table["is_informational_group"]]
     if table.empty:
         return table
@@ -181,7 +189,7 @@ def equity_table(scope: Scope, indicator_codes: Sequence[str] = EQUITY_INDICATOR
         latest = table[to_date]["as_of_instructional_day"].max()
         table = table[~to_date | (table["as_of_instructional_day"] == latest)]
     table = table.copy()
-    table["indicator_label"] = table["indicator_code"].map(SHORT_NAMES).fillna(table["indicator_name"])
+    table["indicator_label"] = table["indicator_code"].map(short_names(scope)).fillna(table["indicator_name"])
     table["value_label"] = [format_indicator_value(v, u) for v, u in zip(table["rate"], table["rate_unit"])]
     has_color = table["color_code"].fillna(0).astype(int) > 0
     table["color_name"] = table["color_name"].where(has_color, "No colour")
