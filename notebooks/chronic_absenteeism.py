@@ -38,7 +38,7 @@ charts_dir = None       # folder to save every chart as PNG (set by `k12 report`
 from k12_inquiry import charts
 from k12_inquiry import display as show
 from k12_inquiry.analysis import Scope
-from k12_inquiry.analysis.attendance import GRADE_ORDER, ChronicAbsenteeism
+from k12_inquiry.analysis.attendance import ChronicAbsenteeism
 
 scope = Scope.from_parameters(warehouse, school_year, school, student_group, default_group="SED")
 show.save_charts_to(charts_dir)
@@ -84,7 +84,7 @@ show.show_table(by_group, columns={"group": "Student group", "students": "Eligib
 by_grade = absence.rates_by_grade()
 chart = charts.bar_chart(
     by_grade, category="grade_level_code", value="rate", n="students", percent=True, horizontal=False,
-    sort=GRADE_ORDER, label_n=False,
+    sort=absence.grades, label_n=False,
     title="Chronically absent students by grade",
     subtitle=[f"{scope.where}. Share of students absent 10% or more of their expected days.",
               charts.minimum_n_note()],
@@ -99,7 +99,7 @@ show.show_chart(chart, "chronic_absence_by_grade")
 
 # %%
 by_school = absence.rates_by_school_and_grade()
-grades_present = [g for g in GRADE_ORDER if g in set(by_school.grade_level_code)]
+grades_present = [g for g in absence.grades if g in set(by_school.grade_level_code)]
 chart = charts.heatmap(
     by_school, x="grade_level_code", y="school_name", value="rate", n="students", x_sort=grades_present,
     y_sort=[s for s in absence.school_order() if s in set(by_school.school_name)],

@@ -22,7 +22,8 @@ from k12_inquiry.generate.scenario import load_scenario
 from tests.conftest import run_dbt
 
 TOLERANCE_IN_STANDARD_ERRORS = 3.5
-MARTS = ("+fct_course_marks +fct_assessment_results +fct_discipline +fct_enrollment +bridge_student_group "
+MARTS = ("+fct_course_marks +fct_assessment_results +fct_discipline +fct_enrollment +fct_school_enrollment_summary "
+         "+bridge_student_group "
          "+dim_student_group +dim_school +dim_school_year +dim_course academic_terms achievement_levels")
 
 pytestmark = pytest.mark.slow

@@ -7,14 +7,16 @@ Two sources, each for what it does best:
   in-year version up to monthly as-of dates, compared with last year at the same position
   in the year (CHRO_TD);
 - the facts, aggregated in DuckDB: the rate by grade and by school x grade, the students
-  near the 10% threshold (`fct_attendance_summary`), and absences by month and weekday
+  near the 10% threshold (`fct_chronic_absence_students`), and absences by month and weekday
   (`fct_daily_attendance`).
 
-The fact-based views apply the Dashboard rule to every grade TK-12 (the Dashboard itself
-counts TK-8): a student counts at a school where they had a primary or short-term
-enrolment, a summary record that is not exempt, and at least 31 expected days (var
-`k12:chronic_absenteeism_min_expected_days`); chronically absent when absent days /
-expected days >= 10% (var `k12:chronic_absence_threshold`).
+The fact-based views read the student-level mart `fct_chronic_absence_students`, which
+applies the Dashboard rule at each school (the same rows CHRO counts): a primary or
+short-term enrolment, a summary record that is not exempt, at least var
+`k12:chronic_absence_min_expected_days` expected days (`is_eligible_at_school`), and
+chronically absent when absent days / expected days >= var `k12:chronic_absence_threshold`
+(`is_chronically_absent`). These views show every grade TK-12 (the Dashboard itself counts
+TK-8).
 """
 
 from __future__ import annotations
@@ -23,11 +25,10 @@ import numpy as np
 import pandas as pd
 
 from k12_inquiry.analysis.scope import Scope
-from k12_inquiry.analysis.sql import FOCUS_MEMBERS_CTE, SCHOOL_ENROLLMENTS_CTE
+from k12_inquiry.analysis.sql import FOCUS_MEMBERS_CTE
 from k12_inquiry.analysis.statistics import risk_ratios
 from k12_inquiry.privacy import IS_SUPPRESSED, dbt_var, is_small, suppress, suppress_parts
 
-GRADE_ORDER = ["TK", "KN", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12"]
 MONTH_NAMES = {8: "Aug", 9: "Sep", 10: "Oct", 11: "Nov", 12: "Dec", 1: "Jan", 2: "Feb", 3: "Mar", 4: "Apr",
                5: "May", 6: "Jun", 7: "Jul"}
 MONTH_ORDER = ["Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar", "Apr", "May", "Jun"]
@@ -37,11 +38,9 @@ RATE_BANDS = [0.0, 0.025, 0.05, 0.075, 0.10, 0.125, 0.15, 0.20, 0.30]
 
 
 def chronic_absence_threshold() -> float:
+    """The share of expected days that makes a student chronically absent (var
+    `k12:chronic_absence_threshold`), for labels: the rule itself is applied in the mart."""
     return float(dbt_var("k12:chronic_absence_threshold", 0.10))
-
-
-def minimum_expected_days() -> int:
-    return int(dbt_var("k12:chronic_absenteeism_min_expected_days", 31))
 
 
 def band_labels() -> list[str]:
@@ -54,40 +53,28 @@ def band_labels() -> list[str]:
 
 RECORDS_SQL = f"""
 with
-{SCHOOL_ENROLLMENTS_CTE},
 {FOCUS_MEMBERS_CTE},
 
-summaries as (
-    select
-        summary.student_year_id,
-        summary.school_key,
-        summary.expected_attendance_days,
-        summary.absence_days_for_chronic_absenteeism
-    from marts.fct_attendance_summary as summary
-    where summary.school_year = $school_year
-        and summary.measure_source = $measure_source
-        and not coalesce(summary.is_exempt_from_absence_summary, false)
-        and summary.expected_attendance_days >= $minimum_days
-        and ($school_key is null or summary.school_key = $school_key)
-),
-
 records as (
+    -- the students the Dashboard rule counts at each school (eligible there), with their flag
     select
-        summaries.school_key,
+        chronic.school_key,
         schools.school_name,
         schools.school_type_code,
-        school_enrollments.grade_level_code,
-        summaries.student_year_id in (select student_year_id from focus_members) as is_focus_group,
-        summaries.expected_attendance_days,
-        summaries.absence_days_for_chronic_absenteeism,
-        summaries.absence_days_for_chronic_absenteeism / summaries.expected_attendance_days as absence_rate
-    from summaries
-    inner join school_enrollments
-        on summaries.student_year_id = school_enrollments.student_year_id
-        and summaries.school_key = school_enrollments.school_key
+        chronic.grade_level_code,
+        chronic.student_year_id in (select student_year_id from focus_members) as is_focus_group,
+        chronic.expected_attendance_days,
+        chronic.absence_days_for_chronic_absenteeism,
+        chronic.absence_rate,
+        chronic.absence_days_at_threshold,
+        chronic.is_chronically_absent
+    from marts.fct_chronic_absence_students as chronic
     left join marts.dim_school as schools
-        on summaries.school_key = schools.school_key
-    where school_enrollments.has_primary_or_short_term_enrollment
+        on chronic.school_key = schools.school_key
+    where chronic.school_year = $school_year
+        and chronic.measure_source = $measure_source
+        and chronic.is_eligible_at_school
+        and ($school_key is null or chronic.school_key = $school_key)
 )
 """
 
@@ -98,26 +85,25 @@ class ChronicAbsenteeism:
     def __init__(self, scope: Scope, measure_source: str | None = None):
         self.scope = scope
         self.threshold = chronic_absence_threshold()
-        self.minimum_days = minimum_expected_days()
+        self.grades = scope.grade_order()          # TK-12 in order (seed grade_levels)
         self.measure_source = measure_source or self._default_source()
 
     def _default_source(self) -> str:
         found = self.scope.warehouse.query(
-            "select measure_source, count(*) as records from marts.fct_attendance_summary "
+            "select measure_source, count(*) as records from marts.fct_chronic_absence_students "
             "where school_year = $school_year group by measure_source", {"school_year": self.scope.school_year})
         sources = dict(zip(found.measure_source, found.records))
         return "stas" if sources.get("stas", 0) > 0 else "daily_attendance"
 
     def _params(self, **extra) -> dict:
         return {"school_year": self.scope.school_year, "school_key": self.scope.school_key,
-                "focus_group": self.scope.student_group, "measure_source": self.measure_source,
-                "minimum_days": self.minimum_days, "threshold": self.threshold, **extra}
+                "focus_group": self.scope.student_group, "measure_source": self.measure_source, **extra}
 
     def _aggregate(self, select: str, group_by: str, extra_where: str = "", school_key=...) -> pd.DataFrame:
         sql = RECORDS_SQL + f"""
         select {select},
             count(*) as students,
-            sum(case when absence_rate >= $threshold then 1 else 0 end) as chronically_absent
+            sum(case when is_chronically_absent then 1 else 0 end) as chronically_absent
         from records
         {('where ' + extra_where) if extra_where else ''}
         group by {group_by}
@@ -135,16 +121,16 @@ class ChronicAbsenteeism:
         """Chronic absence rate by grade in the scope (rules 1-2 suppression); columns
         `grade_level_code`, `students`, `chronically_absent`, `rate`, `is_suppressed`."""
         table = self._aggregate("grade_level_code", "grade_level_code")
-        table = table[table.grade_level_code.isin(GRADE_ORDER)]
+        table = table[table.grade_level_code.isin(self.grades)]
         return suppress(table, n="students", numerator="chronically_absent").sort_values(
-            "grade_level_code", key=lambda s: s.map({g: i for i, g in enumerate(GRADE_ORDER)})).reset_index(drop=True)
+            "grade_level_code", key=lambda s: s.map({g: i for i, g in enumerate(self.grades)})).reset_index(drop=True)
 
     def rates_by_school_and_grade(self) -> pd.DataFrame:
         """Chronic absence rate for every school x grade of the district (whatever the scope's
         school: this is the 'where' view), suppressed cell by cell."""
         table = self._aggregate("school_name, school_type_code, grade_level_code",
                                 "school_name, school_type_code, grade_level_code", school_key=None)
-        table = table[table.grade_level_code.isin(GRADE_ORDER)]
+        table = table[table.grade_level_code.isin(self.grades)]
         return suppress(table, n="students", numerator="chronically_absent").reset_index(drop=True)
 
     def hot_spots(self, top: int = 8) -> pd.DataFrame:
@@ -153,7 +139,7 @@ class ChronicAbsenteeism:
         the interval's lower bound (the cells most clearly above their peers first). Only
         cells that may be shown (rules 1-2) are ranked; `top` rows are returned."""
         cells = self._aggregate("school_name, grade_level_code", "school_name, grade_level_code", school_key=None)
-        cells = cells[cells.grade_level_code.isin(GRADE_ORDER)]
+        cells = cells[cells.grade_level_code.isin(self.grades)]
         grade_totals = cells.groupby("grade_level_code")[["students", "chronically_absent"]].transform("sum")
         ratios = risk_ratios(cells["chronically_absent"], cells["students"],
                              grade_totals["chronically_absent"] - cells["chronically_absent"],
@@ -164,11 +150,14 @@ class ChronicAbsenteeism:
         return table.sort_values("lower", ascending=False).head(top).reset_index(drop=True)
 
     def school_order(self) -> list[str]:
-        """School names ordered elementary, middle, high, then by name."""
-        schools = self.scope.warehouse.schools()
-        rank = {"ES": 0, "MS": 1, "HS": 2}
-        schools = schools.assign(rank=schools.school_type_code.map(rank).fillna(3)).sort_values(["rank", "school_name"])
-        return schools.school_name.tolist()
+        """School names ordered elementary, middle, high (seed school_types.sort_order), then by name."""
+        return self.scope.warehouse.query("""
+            select schools.school_name
+            from marts.dim_school as schools
+            left join reference.school_types as types
+                on schools.school_type_code = types.school_type_code
+            order by coalesce(types.sort_order, 99), schools.school_name
+        """)["school_name"].tolist()
 
     def rates_by_group(self) -> pd.DataFrame:
         """The Dashboard Chronic Absenteeism rate (CHRO) by student group for the scope's
@@ -220,18 +209,18 @@ class ChronicAbsenteeism:
         , distance as (
             select
                 is_focus_group,
-                absence_days_for_chronic_absenteeism as absences,
-                ceil($threshold * expected_attendance_days - 1e-9) as absences_at_threshold
+                is_chronically_absent,
+                absence_days_at_threshold - absence_days_for_chronic_absenteeism as days_below_threshold
             from records
         )
         select
             population,
             count(*) as students,
-            sum(case when absences < absences_at_threshold and absences_at_threshold - absences <= $days
-                then 1 else 0 end) as students_just_below,
-            sum(case when absences >= absences_at_threshold and absences - absences_at_threshold < $days
-                then 1 else 0 end) as students_just_over,
-            sum(case when absences >= absences_at_threshold then 1 else 0 end) as chronically_absent
+            sum(case when not is_chronically_absent and days_below_threshold <= $days then 1 else 0 end)
+                as students_just_below,
+            sum(case when is_chronically_absent and -days_below_threshold < $days then 1 else 0 end)
+                as students_just_over,
+            sum(case when is_chronically_absent then 1 else 0 end) as chronically_absent
         from (
             select 'All students' as population, * from distance
             union all

@@ -17,20 +17,19 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from k12_inquiry.analysis.attendance import GRADE_ORDER, RECORDS_SQL, chronic_absence_threshold, minimum_expected_days
+from k12_inquiry.analysis.attendance import RECORDS_SQL
 from k12_inquiry.analysis.indicators import indicator_catalog, public_results
 from k12_inquiry.analysis.scope import Scope
 from k12_inquiry.analysis.statistics import baseline_median, run_chart_signals
 from k12_inquiry.privacy import IS_SUPPRESSED, is_small, suppress, suppression_minimum_n
 
-GRADE_NAMES = {"TK": "transitional kindergarten", "KN": "kindergarten"}
-
-
-def grade_phrase(grade_levels: Sequence[str] | None) -> str:
-    """"grade 6", "grades 6-7", "kindergarten", "" (all grades)."""
+def grade_phrase(grade_levels: Sequence[str] | None, grade_names: dict[str, str] | None = None) -> str:
+    """"grade 6", "grades 6 and 7", "kindergarten", "" (all grades). Grades that are not
+    numbers take their name from `grade_names` (seed grade_levels, lower-cased)."""
     if not grade_levels:
         return ""
-    names = [GRADE_NAMES.get(g, str(int(g)) if str(g).isdigit() else str(g)) for g in grade_levels]
+    grade_names = grade_names or {}
+    names = [str(int(g)) if str(g).isdigit() else grade_names.get(g, str(g)).lower() for g in grade_levels]
     numeric = [n for n in names if n.isdigit()]
     if len(names) == 1:
         return names[0] if not numeric else f"grade {names[0]}"
@@ -48,7 +47,7 @@ class Population:
 
     def who(self) -> str:
         """"grade 6 Socioeconomically disadvantaged students"."""
-        grades = grade_phrase(self.grade_levels)
+        grades = grade_phrase(self.grade_levels, self.scope.grade_names())
         group = "" if self.scope.student_group == "ALL" else f"{self.scope.student_group_label} "
         return f"{grades + ' ' if grades else ''}{group}students".strip()
 
@@ -65,7 +64,7 @@ class Population:
         return None if day is None or pd.isna(day) else pd.Timestamp(day).strftime("%Y-%m-%d")
 
     def _grades(self) -> list[str]:
-        return list(self.grade_levels) if self.grade_levels else GRADE_ORDER
+        return list(self.grade_levels) if self.grade_levels else self.scope.grade_order()
 
     def chronic_absence(self, school_year: int | None = None) -> dict | None:
         """The population's chronic absence rate for a whole year (fact-based Dashboard rule,
@@ -74,15 +73,14 @@ class Population:
         year = school_year or self.scope.school_year
         sql = RECORDS_SQL + """
         select count(*) as students,
-               sum(case when absence_rate >= $threshold then 1 else 0 end) as chronically_absent
+               sum(case when is_chronically_absent then 1 else 0 end) as chronically_absent
         from records
         where grade_level_code in (select unnest($grades))
             and ($focus_group = 'ALL' or is_focus_group)
         """
         row = self.scope.warehouse.query(sql, {
             "school_year": year, "school_key": self.scope.school_key, "focus_group": self.scope.student_group,
-            "measure_source": "stas", "minimum_days": minimum_expected_days(),
-            "threshold": chronic_absence_threshold(), "grades": self._grades()}).iloc[0]
+            "measure_source": "stas", "grades": self._grades()}).iloc[0]
         students, absent = int(row.students or 0), int(row.chronically_absent or 0)
         if students < suppression_minimum_n() or is_small([absent])[0] or is_small([students - absent])[0]:
             return None

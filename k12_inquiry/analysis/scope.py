@@ -44,6 +44,17 @@ class Scope:
                    school_key=school_key, school_label=wh.school_name(school_key),
                    student_group=group, student_group_label=wh.student_group_name(group))
 
+    def grade_order(self) -> list[str]:
+        """The grade codes TK-12 in grade order (seed grade_levels: is_tk_to_12, grade_sort_order)."""
+        return self.warehouse.query(
+            "select grade_level_code from reference.grade_levels where is_tk_to_12 order by grade_sort_order"
+        )["grade_level_code"].tolist()
+
+    def grade_names(self) -> dict[str, str]:
+        """Grade code -> name (seed grade_levels), e.g. 'TK' -> 'Transitional kindergarten'."""
+        table = self.warehouse.query("select grade_level_code, grade_level_name from reference.grade_levels")
+        return dict(zip(table["grade_level_code"], table["grade_level_name"]))
+
     @property
     def prior_school_year(self) -> int | None:
         """Last year, when it is in the warehouse."""

@@ -7,23 +7,19 @@ Parameters are named (`$school_year`, `$school_key`, `$focus_group`) and bound b
 
 SCHOOL_ENROLLMENTS_CTE = """
 school_enrollments as (
-    -- a student's enrolment at one school in one year (as int_school_enrollments_summarized):
-    -- any status 10/20/30 record that is not a no-show; grade of the latest primary or
-    -- short-term record
+    -- a student's enrolment at one school in one year, as the indicators count it
+    -- (mart fct_school_enrollment_summary: cumulative enrolment, primary or short-term, grade)
     select
         student_year_id,
         student_id,
         school_key,
         school_year,
-        bool_or(counts_in_cumulative_enrollment) as is_cumulatively_enrolled,
-        bool_or(is_primary_or_short_term) as has_primary_or_short_term_enrollment,
-        first(grade_level_code order by case when is_primary_or_short_term then 0 else 1 end,
-              enrollment_start_date desc) as grade_level_code
-    from marts.fct_enrollment
+        is_cumulatively_enrolled,
+        has_primary_or_short_term_enrollment,
+        grade_level_code
+    from marts.fct_school_enrollment_summary
     where school_year = $school_year
-        and not is_no_show
         and ($school_key is null or school_key = $school_key)
-    group by student_year_id, student_id, school_key, school_year
 )
 """
 

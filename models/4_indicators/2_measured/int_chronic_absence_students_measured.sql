@@ -1,50 +1,25 @@
 {#-
     Chronic Absenteeism (Dashboard; 2025 Chronic Absenteeism guide) per student, from the
-    CALPADS absence summary (STAS):
-    - a STAS record counts when the student has a primary or short-term enrolment at the
-      school, in a grade of var k12:chronic_absenteeism_grade_levels (TK-8), and the record
-      is not exempt;
+    CALPADS absence summary (STAS) rows of fct_chronic_absence_students, which applies the
+    rules to each student at each school (macros in k12_chronic_absence.sql):
+    - counted: a primary or short-term enrolment at the school, a grade of var
+      k12:chronic_absence_grade_levels (TK-8), a record that is not exempt;
     - school: eligible when expected attendance days >= var
-      k12:chronic_absenteeism_min_expected_days (31) at the school;
-    - LEA: the student's counted records summed; eligible when the sum reaches 31 days;
+      k12:chronic_absence_min_expected_days (31) at the school;
+    - LEA: the student's counted schools summed; eligible when the sum reaches 31 days;
     - chronically absent: absence days (OSS + excused + unexcused + non-ADA independent
       study; never in-school suspension) / expected days >= var k12:chronic_absence_threshold
       (0.10: exactly 10% is chronic; 9.99% is not).
-    Every indicator's student model has the same columns (see int_indicator_students_unioned).
+    Every indicator's student model has the same columns (macro k12_indicator_row).
+    Grain: one row per student x entity (school, LEA) x school year.
 -#}
 
 with
 
-absence_summaries as (
-    select * from {{ ref('fct_attendance_summary') }}
+chronic_absence as (
+    select * from {{ ref('fct_chronic_absence_students') }}
     where measure_source = 'stas'
-),
-
-school_enrollments as (
-    select * from {{ ref('int_school_enrollments_summarized') }}
-),
-
-counted_records as (
-    -- one row per student and school (two STAS records of a student at a school are summed)
-    select
-        absence_summaries.student_year_id,
-        absence_summaries.lea_code,
-        absence_summaries.school_code,
-        absence_summaries.school_year,
-        sum(absence_summaries.expected_attendance_days) as expected_attendance_days,
-        sum(absence_summaries.absence_days_for_chronic_absenteeism) as absence_days_for_chronic_absenteeism
-    from absence_summaries
-    inner join school_enrollments
-        on absence_summaries.lea_code = school_enrollments.lea_code
-        and absence_summaries.school_code = school_enrollments.school_code
-        and absence_summaries.student_id = school_enrollments.student_id
-        and absence_summaries.school_year = school_enrollments.school_year
-    where not absence_summaries.is_exempt_from_absence_summary
-        and school_enrollments.has_primary_or_short_term_enrollment
-        and school_enrollments.grade_level_code in ('{{ var("k12:chronic_absenteeism_grade_levels") | join("', '") }}')
-        and absence_summaries.expected_attendance_days > 0
-    group by absence_summaries.student_year_id, absence_summaries.lea_code, absence_summaries.school_code,
-        absence_summaries.school_year
+        and is_in_dashboard_grade_span
 ),
 
 by_entity as (
@@ -54,9 +29,9 @@ by_entity as (
         school_code,
         student_year_id,
         school_year,
-        expected_attendance_days,
-        absence_days_for_chronic_absenteeism
-    from counted_records
+        is_eligible_at_school as is_eligible,
+        is_chronically_absent
+    from chronic_absence
 
     union all
 
@@ -66,9 +41,10 @@ by_entity as (
         cast(null as {{ dbt.type_string() }}) as school_code,
         student_year_id,
         school_year,
-        sum(expected_attendance_days) as expected_attendance_days,
-        sum(absence_days_for_chronic_absenteeism) as absence_days_for_chronic_absenteeism
-    from counted_records
+        {{ k12_chronic_absence_is_eligible('sum(expected_attendance_days)') }} as is_eligible,
+        {{ k12_is_chronically_absent('sum(absence_days_for_chronic_absenteeism)', 'sum(expected_attendance_days)') }}
+            as is_chronically_absent
+    from chronic_absence
     group by lea_code, student_year_id, school_year
 ),
 
@@ -77,10 +53,10 @@ final as (
         {{ k12_indicator_row(
             indicator_code="'CHRO'",
             student_year_id='student_year_id',
-            numerator_value="absence_days_for_chronic_absenteeism / expected_attendance_days >= " ~ var('k12:chronic_absence_threshold')
+            numerator_value='is_chronically_absent'
         ) }}
     from by_entity
-    where expected_attendance_days >= {{ var('k12:chronic_absenteeism_min_expected_days') }}
+    where is_eligible
 )
 
 select * from final

@@ -5,8 +5,8 @@
       an expected day, as fct_attendance_summary counts them); absences so far = marks that
       count as absences for chronic absenteeism (attendance_codes seed);
     - a student counts at a school (primary or short-term enrolment, grade in var
-      k12:chronic_absenteeism_grade_levels) once enrolled at least var
-      k12:chronic_absenteeism_to_date_min_days days so far, and in the LEA when the days so
+      k12:chronic_absence_grade_levels) once enrolled at least var
+      k12:chronic_absence_to_date_min_days days so far, and in the LEA when the days so
       far at all schools reach it; chronically absent so far: absences / days >= var
       k12:chronic_absence_threshold.
     The attendance facts are read once: each mark goes to the first as-of position on or
@@ -35,7 +35,7 @@ as_of_dates as (
 school_enrollments as (
     select * from {{ ref('int_school_enrollments_summarized') }}
     where has_primary_or_short_term_enrollment
-        and grade_level_code in ('{{ var("k12:chronic_absenteeism_grade_levels") | join("', '") }}')
+        and {{ k12_in_chronic_absence_grade_span('grade_level_code') }}
 ),
 
 attendance_dates as (
@@ -176,10 +176,10 @@ final as (
             as_of_instructional_day='as_of_instructional_day',
             is_reported_as_of='is_reported_as_of',
             student_year_id='student_year_id',
-            numerator_value="cast(absence_days_so_far as double) / days_so_far >= " ~ var('k12:chronic_absence_threshold')
+            numerator_value=k12_is_chronically_absent('absence_days_so_far', 'days_so_far')
         ) }}
     from by_entity
-    where days_so_far >= {{ var('k12:chronic_absenteeism_to_date_min_days') }}
+    where days_so_far >= {{ k12_var('k12:chronic_absence_to_date_min_days') }}
 )
 
 select * from final
