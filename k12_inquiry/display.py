@@ -1,21 +1,7 @@
-"""Suppression-aware display: tables and charts that never show a small cell (the rules
-are in `k12_inquiry.privacy`).
-
-The rules (docs/notebooks.md, "Suppression in the reports"):
-
-1. A cell (a row of a table, a bar or dot of a chart) counting fewer than N students is
-   suppressed: no value, no count, not plotted. N is the dbt var `k12:suppression_minimum_n`
-   of `dbt_project.yml` (the indicator layer's threshold), 11 when it is not set.
-2. A rate of students with an outcome is also suppressed when 1 to N-1 students have the
-   outcome, or 1 to N-1 lack it (var `k12:suppression_protect_numerators`, on by default),
-   because the count could be recovered from the rate and the denominator.
-3. Complementary suppression: when the cells of a display add up to a whole that is also
-   shown or known (the race/ethnicity groups of ALL, the marks within a level), and a cell
-   is suppressed, the next-smallest cells of that whole are suppressed too, until at least
-   two are, so that no suppressed cell can be recovered by subtraction.
-
-Chart builders call `plottable()` themselves, so a frame with suppressed rows can be passed
-to them safely; tables go through `format_table()`, which prints "*" for suppressed values.
+"""Suppression-aware display: tables and charts that show only what the suppression
+engine allows (`k12_inquiry.privacy`, which runs the marts' own engine over a notebook's
+cells). Chart builders draw only rows marked as shown (`plottable`); `format_table` prints
+"*" for suppressed values and refuses a frame that never went through the engine.
 """
 
 from __future__ import annotations
@@ -29,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from k12_inquiry.privacy import (  # noqa: F401  (re-exported: notebooks import them from display)
-    DEFAULT_SUPPRESSION_MINIMUM_N, SUPPRESSED_MARK, SUPPRESSION_NOTE, IS_SUPPRESSED, dbt_var, suppression_minimum_n, protects_numerators, is_small, suppress, suppress_parts, plottable,
+    IS_SUPPRESSED, SUPPRESSED_MARK, SUPPRESSION_NOTE, SUPPRESSION_REASON, plottable, suppress, suppress_parts,
+    suppression_minimum_n,
 )
 
 
@@ -38,21 +25,24 @@ from k12_inquiry.privacy import (  # noqa: F401  (re-exported: notebooks import 
 def format_table(frame: pd.DataFrame, columns: dict[str, str] | None = None,
                  percent: Sequence[str] = (), decimals: dict[str, int] | None = None,
                  integers: Sequence[str] = (), caption: str | None = None,
-                 n: str | None = None) -> str:
+                 without_student_counts: bool = False) -> str:
     """An HTML table for a shared report: suppressed cells print as "*".
 
     `columns` maps frame columns to their display labels (and chooses and orders them);
     `percent` columns hold shares (0-1) printed as percentages with one decimal; `integers`
     print with thousands separators; `decimals` sets other numeric columns' decimals (2 by
-    default). When `n` is given, rows under the threshold are treated as suppressed even if
-    not flagged. A note on suppression is added under the table when anything is suppressed.
+    default). Only a frame that went through the suppression engine (`privacy.suppress` or
+    `suppress_parts`: it has `is_suppressed`) is printed, unless `without_student_counts`
+    says it holds no counts of students (a list of definitions). A note on suppression is
+    added under the table when anything is suppressed.
     """
-    threshold = suppression_minimum_n()
     data = frame.copy()
+    if IS_SUPPRESSED not in data.columns and not without_student_counts:
+        raise ValueError("This table has not been through the suppression engine (no is_suppressed column): pass "
+                         "it through k12_inquiry.privacy.suppress or suppress_parts, or say without_student_counts=True "
+                         "when it holds no counts of students.")
     flags = data[IS_SUPPRESSED].astype(bool) if IS_SUPPRESSED in data.columns else pd.Series(False, index=data.index)
-    if n is not None:
-        flags |= pd.to_numeric(data[n], errors="coerce").fillna(0) < threshold
-    chosen = columns or {c: c for c in data.columns if c != IS_SUPPRESSED}
+    chosen = columns or {c: c for c in data.columns if c not in (IS_SUPPRESSED, SUPPRESSION_REASON)}
     decimals = decimals or {}
     body = []
     for position, (_, row) in enumerate(data.iterrows()):

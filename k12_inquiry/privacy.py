@@ -1,28 +1,34 @@
 """Disclosure rules for what notebooks and reports display (docs/privacy.md).
 
-The rules (docs/notebooks.md, "Suppression in the reports"):
+There is one suppression engine: the dbt macro `k12_suppression_engine`
+(macros/k12_suppression_engine.sql). The public marts run it over the indicator cells
+(int_public_cells_suppressed); every dbt run on DuckDB also writes it into the warehouse as
+the table macro `reference.k12_suppress_cells`, and this module runs that macro over a
+notebook's cells, so a report's tables and charts follow exactly the marts' rules:
 
-1. A cell (a row of a table, a bar or dot of a chart) counting fewer than N students is
-   suppressed: no value, no count, not plotted. N is the dbt var `k12:suppression_minimum_n`
-   of `dbt_project.yml` (the indicator layer's threshold), 11 when it is not set.
-2. A rate of students with an outcome is also suppressed when 1 to N-1 students have the
-   outcome, or 1 to N-1 lack it (var `k12:suppression_protect_numerators`, on by default),
-   because the count could be recovered from the rate and the denominator.
-3. Complementary suppression: when the cells of a display add up to a whole that is also
-   shown or known (the race/ethnicity groups of ALL, the marks within a level), and a cell
-   is suppressed, the next-smallest cells of that whole are suppressed too, until at least
-   two are, so that no suppressed cell can be recovered by subtraction.
+1. primary suppression: a cell of 1 to 10 students (var `k12:suppression_minimum_n`, 11; a
+   cell of no students describes nobody and shows 0), or, with var `k12:suppression_protect_numerators`, a rate where 1 to 10 students have the
+   outcome or 1 to 10 lack it;
+2. complementary suppression within every whole a display's cells add up to (the bands of a
+   population, the marks within a level, the categories of all referrals): more cells are
+   blanked until no blanked cell, and no total of 1 to 10 students, can be recovered by
+   subtraction.
 
-Chart builders call `plottable()` themselves, so a frame with suppressed rows can be passed
-to them safely; tables go through `format_table()`, which prints "*" for suppressed values.
+`suppress` applies rule 1 to each row of a frame; `suppress_parts` applies both within each
+whole. Both add `is_suppressed` (or-ed with a flag already there) and `suppression_reason`,
+and blank the value columns of suppressed rows. Chart builders draw only rows a frame marks
+as shown (`plottable`, which refuses a frame that never went through the engine); tables go
+through `display.format_table`, which prints "*" for suppressed values.
 """
 
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 import yaml
@@ -69,80 +75,157 @@ def protects_numerators() -> bool:
     return bool(dbt_var("k12:suppression_protect_numerators", True))
 
 
-# --- suppression ----------------------------------------------------------------------------
+# --- suppression: the engine in the warehouse -------------------------------------------------
 
-def is_small(counts, minimum_n: int | None = None) -> np.ndarray:
-    """True where a count is 1 to N-1 (a zero is not small: nobody is identified)."""
-    n = suppression_minimum_n() if minimum_n is None else minimum_n
-    values = np.asarray(counts, dtype=float)
-    return (values > 0) & (values < n)
+ENGINE = "reference.k12_suppress_cells"
+ENGINE_MISSING = ("The warehouse has no suppression engine ({engine}, which every dbt run on DuckDB writes): "
+                  "rebuild it with `k12 build`.")
+SUPPRESSION_REASON = "suppression_reason"
 
 
-def suppress(frame: pd.DataFrame, n: str, numerator: str | None = None, value_columns: Sequence[str] | None = None,
-             minimum_n: int | None = None, protect_numerators: bool | None = None) -> pd.DataFrame:
-    """Flag and blank the cells that may not be shown (rules 1 and 2).
+class SuppressionEngineMissing(RuntimeError):
+    """The warehouse was built before the engine was written into it."""
 
-    `n` is the column of students counted in the cell (the denominator); `numerator`, when
-    given, the column of students with the outcome (rule 2 applies to it and to n minus it).
-    Adds the boolean column `is_suppressed` (or-ed with an existing one) and sets
-    `value_columns` (default: every numeric column) to NaN on suppressed rows. A missing n
-    counts as suppressed.
+
+def _connection(warehouse):
+    """A DuckDB connection from a `Warehouse` (or a connection itself)."""
+    return getattr(warehouse, "connection", warehouse)
+
+
+def suppress_cells(warehouse, cells: pd.DataFrame, relations: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Run the suppression engine over `cells` and the additive `relations` between them.
+
+    `cells`: `cell_id` (unique text), `table_id`, `student_n` (students the cell counts),
+    `outcome_n` (students with the outcome, NULL when the value is not a count of students)
+    and `is_suppressed_upstream` (already blanked elsewhere). `relations`: `relation_id`,
+    `relation_kind` ('group': the parent is its children plus a hidden remainder),
+    `cell_id`, `member_role` ('parent' or 'child'). Returns `cell_id`, `is_suppressed` and
+    `suppression_reason` for every cell.
     """
-    threshold = suppression_minimum_n() if minimum_n is None else minimum_n
-    protect = protects_numerators() if protect_numerators is None else protect_numerators
+    connection = _connection(warehouse)
+    typed_cells = pd.DataFrame({
+        "cell_id": cells["cell_id"].astype(str),
+        "table_id": cells["table_id"].astype(str),
+        "student_n": pd.array(pd.to_numeric(cells["student_n"], errors="coerce").round(), dtype="Int64"),
+        "outcome_n": pd.array(pd.to_numeric(cells["outcome_n"], errors="coerce").round(), dtype="Int64"),
+        "is_suppressed_upstream": cells["is_suppressed_upstream"].fillna(False).astype(bool),
+    })
+    if relations is None or relations.empty:
+        relations = pd.DataFrame({"relation_id": ["none"], "relation_kind": ["group"], "cell_id": [None],
+                                  "member_role": ["parent"]})
+    typed_relations = relations[["relation_id", "relation_kind", "cell_id", "member_role"]].astype("string")
+    cells_name, relations_name = "k12_report_cells", "k12_report_relations"
+    with _ENGINE_LOCK:
+        connection.register(cells_name, typed_cells)
+        connection.register(relations_name, typed_relations)
+        try:
+            result = connection.execute(
+                f"select cell_id, is_suppressed, suppression_reason "
+                f"from {ENGINE}('{cells_name}', '{relations_name}')").df()
+        except duckdb.CatalogException as error:
+            if "k12_suppress_cells" in str(error):
+                raise SuppressionEngineMissing(ENGINE_MISSING.format(engine=ENGINE)) from None
+            raise
+        finally:
+            connection.unregister(cells_name)
+            connection.unregister(relations_name)
+    return result
+
+
+_ENGINE_LOCK = threading.Lock()
+
+
+def _cells_of(frame: pd.DataFrame, n: str, numerator: str | None, table_ids) -> pd.DataFrame:
+    counts = pd.to_numeric(frame[n], errors="coerce")
+    return pd.DataFrame({
+        "cell_id": [f"row{i}" for i in range(len(frame))],
+        "table_id": table_ids,
+        "student_n": counts.fillna(0).to_numpy(),
+        "outcome_n": (pd.to_numeric(frame[numerator], errors="coerce").to_numpy() if numerator is not None
+                      else np.full(len(frame), np.nan)),
+        # a row already blanked, or whose count is missing, stays hidden
+        "is_suppressed_upstream": counts.isna().to_numpy() | (
+            frame[IS_SUPPRESSED].fillna(False).astype(bool).to_numpy() if IS_SUPPRESSED in frame.columns
+            else np.zeros(len(frame), dtype=bool)),
+    })
+
+
+def _apply(frame: pd.DataFrame, judged: pd.DataFrame, value_columns: Sequence[str] | None) -> pd.DataFrame:
     result = frame.copy()
-    counts = pd.to_numeric(result[n], errors="coerce")
-    flag = counts.isna() | (counts < threshold)
-    if numerator is not None and protect:
-        events = pd.to_numeric(result[numerator], errors="coerce")
-        flag |= pd.Series(is_small(events, threshold) | is_small(counts - events, threshold), index=result.index)
-    if IS_SUPPRESSED in result.columns:
-        flag |= result[IS_SUPPRESSED].astype(bool)
-    result[IS_SUPPRESSED] = flag.astype(bool)
+    by_cell = judged.set_index("cell_id")
+    ids = [f"row{i}" for i in range(len(frame))]
+    result[IS_SUPPRESSED] = by_cell.loc[ids, "is_suppressed"].astype(bool).to_numpy()
+    result[SUPPRESSION_REASON] = by_cell.loc[ids, "suppression_reason"].to_numpy()
     return _blank(result, value_columns)
 
 
-def suppress_parts(frame: pd.DataFrame, n: str, whole: str | Sequence[str] | None = None,
-                   minimum_n: int | None = None, value_columns: Sequence[str] | None = None,
-                   minimum_suppressed_total: int | None = 0) -> pd.DataFrame:
-    """Complementary suppression (rule 3) within each whole.
+def suppress(warehouse, frame: pd.DataFrame, n: str, numerator: str | None = None,
+             value_columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """Primary suppression of each row of `frame` (rule 1), by the engine.
+
+    `n` is the column of students counted in the row (a missing count is hidden; 0 is shown);
+    `numerator`, when given, the column of students with the outcome (the small-numerator
+    rule applies to it and to n minus it). Adds `is_suppressed` (or-ed with an existing one)
+    and `suppression_reason`, and sets `value_columns` (default: every numeric column) to
+    NaN on suppressed rows.
+    """
+    if frame.empty:
+        return _blank(frame.assign(**{IS_SUPPRESSED: pd.Series(dtype=bool), SUPPRESSION_REASON: pd.Series(dtype=object)}),
+                      value_columns)
+    cells = _cells_of(frame, n, numerator, "rows")
+    cells["table_id"] = cells["cell_id"]
+    return _apply(frame, suppress_cells(warehouse, cells), value_columns)
+
+
+def suppress_parts(warehouse, frame: pd.DataFrame, n: str, whole: str | Sequence[str] | None = None,
+                   numerator: str | None = None, value_columns: Sequence[str] | None = None,
+                   also_within: Sequence[str | Sequence[str]] = ()) -> pd.DataFrame:
+    """Primary and complementary suppression (rules 1 and 2) of parts of wholes, by the engine.
 
     `frame` holds the parts of one or more wholes (`whole`: the columns naming the whole;
-    None for a single whole) with the students of each part in `n`, and may already carry
-    `is_suppressed` (rules 1-2; otherwise parts of 1 to N-1 students are flagged first). In each whole with a
-    suppressed part, the smallest shown non-zero parts are suppressed one by one until at
-    least two parts are suppressed (so none can be recovered by subtraction) and, when
-    `minimum_suppressed_total` is given (None: N), together they count at least that many
-    students. Zero parts are never used as complements (hiding them protects nothing).
+    None for a single whole) with the students of each part in `n` (and, optionally, those
+    with the outcome in `numerator`); each whole is known to the reader as the sum of its
+    parts (it is shown, or can be added up). `also_within` names further partitions the
+    same parts add up along (a school x grade grid: the schools of a grade, and the grades
+    of a school); the engine protects all of them at once. A row may already carry
+    `is_suppressed`. The engine blanks the small parts and then as many more as it takes
+    that none can be recovered by subtraction from any whole.
     """
-    threshold = suppression_minimum_n() if minimum_n is None else minimum_n
-    required_total = threshold if minimum_suppressed_total is None else minimum_suppressed_total
+    if frame.empty:
+        return suppress(warehouse, frame, n, numerator, value_columns)
+    children = _cells_of(frame, n, numerator, "parts")
+    cells, relations = [children], []
+    for spec_number, spec in enumerate([whole, *also_within]):
+        columns = [spec] if isinstance(spec, str) else list(spec or [])
+        keys = (frame.groupby(columns, dropna=False, sort=False).ngroup().to_numpy() if columns
+                else np.zeros(len(frame), dtype=int))
+        whole_ids = [f"whole{spec_number}_{k}" for k in keys]
+        totals = children.assign(whole_id=whole_ids).groupby("whole_id", sort=False).agg(
+            student_n=("student_n", "sum"), outcome_n=("outcome_n", lambda v: v.sum(min_count=1))).reset_index()
+        cells.append(pd.DataFrame({
+            "cell_id": totals["whole_id"], "table_id": "parts", "student_n": totals["student_n"],
+            "outcome_n": totals["outcome_n"] if numerator is not None else np.nan, "is_suppressed_upstream": False}))
+        relations += [
+            pd.DataFrame({"relation_id": whole_ids, "relation_kind": "group", "cell_id": children["cell_id"],
+                          "member_role": "child"}),
+            pd.DataFrame({"relation_id": totals["whole_id"], "relation_kind": "group", "cell_id": totals["whole_id"],
+                          "member_role": "parent"}),
+        ]
+    judged = suppress_cells(warehouse, pd.concat(cells, ignore_index=True), pd.concat(relations, ignore_index=True))
+    return _apply(frame, judged, value_columns)
+
+
+def hide_small_counts(warehouse, frame: pd.DataFrame, n: str, count_columns: Sequence[str]) -> pd.DataFrame:
+    """Blank, column by column, counts of students with some outcome among the row's `n`
+    students that the engine would not show as a rate's numerator (1 to 10 with it or
+    without it); the row itself stays. Used for small tables of counts (students just below
+    the threshold, ...)."""
     result = frame.copy()
-    counts = pd.to_numeric(result[n], errors="coerce").fillna(0)
-    if IS_SUPPRESSED not in result.columns:
-        result[IS_SUPPRESSED] = is_small(counts, threshold)      # a part of 0 students identifies nobody
-    result[IS_SUPPRESSED] = result[IS_SUPPRESSED].astype(bool)
-    whole_columns = [whole] if isinstance(whole, str) else list(whole or [])
-    keys = (result.groupby(whole_columns, dropna=False, sort=False).ngroup() if whole_columns
-            else pd.Series(0, index=result.index))
-    # process parts smallest first within each whole (vectorised ranks, a loop over passes)
-    order = pd.DataFrame({"key": keys, "count": counts}).sort_values(["key", "count"], kind="mergesort")
-    for _ in range(len(result)):
-        flags = result[IS_SUPPRESSED]
-        suppressed_parts = flags.groupby(keys).sum()
-        suppressed_count = counts.where(flags, 0).groupby(keys).sum()
-        shown_parts = ((~flags) & (counts > 0)).groupby(keys).sum()
-        needs_more = ((suppressed_parts > 0) & ((suppressed_parts < 2) | (suppressed_count < required_total))
-                      & (shown_parts > 0))
-        if not needs_more.any():
-            break
-        candidates = order[order.key.isin(needs_more[needs_more].index) & ~flags.loc[order.index].to_numpy()
-                           & (order["count"] > 0)]
-        if candidates.empty:
-            break
-        next_parts = candidates.groupby("key", sort=False).head(1).index
-        result.loc[next_parts, IS_SUPPRESSED] = True
-    return _blank(result, value_columns)
+    for column in count_columns:
+        judged = suppress(warehouse, frame, n=n, numerator=column, value_columns=[])
+        result[column] = pd.to_numeric(result[column], errors="coerce").astype("float64").mask(
+            judged[IS_SUPPRESSED].to_numpy())
+    return result
 
 
 def _blank(frame: pd.DataFrame, value_columns: Sequence[str] | None) -> pd.DataFrame:
@@ -158,13 +241,12 @@ def _blank(frame: pd.DataFrame, value_columns: Sequence[str] | None) -> pd.DataF
     return frame
 
 
-def plottable(frame: pd.DataFrame, n: str | None = None, minimum_n: int | None = None) -> pd.DataFrame:
-    """The rows that may be drawn: not flagged `is_suppressed` and, when `n` is given, with
-    at least N students. Every chart builder of `k12_inquiry.charts` filters through it."""
-    threshold = suppression_minimum_n() if minimum_n is None else minimum_n
-    keep = pd.Series(True, index=frame.index)
-    if IS_SUPPRESSED in frame.columns:
-        keep &= ~frame[IS_SUPPRESSED].astype(bool)
-    if n is not None:
-        keep &= pd.to_numeric(frame[n], errors="coerce").fillna(0) >= threshold
-    return frame[keep]
+def plottable(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows that may be drawn: those the engine marked as shown. A frame that never went
+    through `suppress` or `suppress_parts` (no `is_suppressed` column) is refused, so a chart
+    can only show what the engine allows. Every chart builder of `k12_inquiry.charts`
+    filters through it."""
+    if IS_SUPPRESSED not in frame.columns:
+        raise ValueError("This frame has not been through the suppression engine (no is_suppressed column): "
+                         "pass it through k12_inquiry.privacy.suppress or suppress_parts first.")
+    return frame[~frame[IS_SUPPRESSED].astype(bool)]

@@ -61,3 +61,18 @@ def clean_warehouse(clean_district, tmp_path_factory) -> Path:
     completed = run_dbt(["build"], clean_district, work)
     (work / "build.log").write_text(completed.stdout + completed.stderr)
     return work
+
+
+@pytest.fixture(scope="session")
+def suppression_engine(tmp_path_factory):
+    """A warehouse holding only the suppression engine (`dbt run-operation
+    k12_create_report_suppression`, as every dbt run writes it): a read-only connection for
+    the privacy module's tests."""
+    import duckdb
+
+    work = tmp_path_factory.mktemp("suppression_engine")
+    completed = run_dbt(["run-operation", "k12_create_report_suppression"], work / "no_extracts", work)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    connection = duckdb.connect(str(work / "k12.duckdb"), read_only=True)
+    yield connection
+    connection.close()

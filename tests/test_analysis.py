@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from k12_inquiry import display
+from k12_inquiry import display, privacy
 from k12_inquiry.analysis import (baseline_median, gap_table, grade_gap_model, mean_difference_table, risk_ratio,
                                   risk_ratios_versus_rest, run_chart_signals)
 from k12_inquiry.analysis.models import fit_grade_model
@@ -242,28 +242,73 @@ def test_joint_model_returns_every_group():
 
 def test_the_threshold_comes_from_the_dbt_var():
     assert display.suppression_minimum_n() == 11
-    assert display.dbt_var("k12:suppression_minimum_n", None) == 11
+    assert privacy.dbt_var("k12:suppression_minimum_n", None) == 11
 
 
-def test_suppress_blanks_small_cells_and_small_numerators():
-    frame = pd.DataFrame({"group": ["a", "b", "c", "d", "e"], "n": [10, 11, 40, 40, 40], "k": [5, 5, 0, 12, 35],
-                          "rate": [0.5, 5 / 11, 0.0, 0.3, 35 / 40]})
-    table = display.suppress(frame, n="n", numerator="k")
-    # a: 10 students; b: 5 with the outcome; c: 0 is fine; d: fine; e: 5 without the outcome
-    assert table.is_suppressed.tolist() == [True, True, False, False, True]
-    assert table.rate.isna().tolist() == [True, True, False, False, True]
-    assert display.plottable(table).group.tolist() == ["c", "d"]
+def test_suppress_blanks_small_cells_and_small_numerators(suppression_engine):
+    frame = pd.DataFrame({"group": ["a", "b", "c", "d", "e", "f"], "n": [10, 11, 40, 40, 40, 0],
+                          "k": [5, 5, 0, 12, 35, 0], "rate": [0.5, 5 / 11, 0.0, 0.3, 35 / 40, np.nan]})
+    table = display.suppress(suppression_engine, frame, n="n", numerator="k")
+    # a: 10 students; b: 5 with the outcome; c: 0 with it is fine; d: fine; e: 5 without the
+    # outcome; f: no students describes nobody (shown as 0)
+    assert table.is_suppressed.tolist() == [True, True, False, False, True, False]
+    assert table.suppression_reason.tolist()[:2] == ["small_cell", "small_numerator"]
+    assert table.rate.isna().tolist() == [True, True, False, False, True, True]
+    assert display.plottable(table).group.tolist() == ["c", "d", "f"]
 
 
-def test_complementary_suppression_hides_the_next_smallest_part():
+def test_a_missing_count_or_an_upstream_flag_stays_hidden(suppression_engine):
+    frame = pd.DataFrame({"n": [np.nan, 50, 50], "is_suppressed": [False, True, False]})
+    table = privacy.suppress(suppression_engine, frame, n="n")
+    assert table.is_suppressed.tolist() == [True, True, False]
+
+
+def test_complementary_suppression_hides_the_next_smallest_part(suppression_engine):
     parts = pd.DataFrame({"whole": ["x"] * 4 + ["y"] * 3, "n": [3, 20, 30, 50, 0, 5, 40]})
-    table = display.suppress_parts(parts, n="n", whole="whole")
-    # x: 3 is small, 20 joins it; y: 5 is small, the 0 protects nothing, so 40 joins it
+    table = display.suppress_parts(suppression_engine, parts, n="n", whole="whole")
+    # x: 3 is small, 20 (the fewest students that leave no small total) joins it; y: 5 is
+    # small, blanking the 0 would still reveal 5, so 40 joins it
     assert table.is_suppressed.tolist() == [True, True, False, False, False, True, True]
+    assert table.suppression_reason.tolist()[:2] == ["small_cell", "complementary"]
 
 
-def test_format_table_prints_a_star_for_suppressed_values():
-    frame = display.suppress(pd.DataFrame({"g": ["a", "b"], "n": [5, 50], "rate": [0.2, 0.25]}), n="n")
+def test_a_grid_is_protected_along_its_rows_and_columns_at_once(suppression_engine):
+    # schools A and B x grades 1-3; A1 (5 students) is small. Pass 1: grade 1 can only
+    # blank B1; school A blanks A2 (30, fewer than A3's 40). Pass 2: grade 2 and school B
+    # each have one blanked cell: both blank B2 (it opens no new relation). Nothing in
+    # grade 3 is blanked, and every blanked total is 35 or more.
+    grid = pd.DataFrame({"school": ["A"] * 3 + ["B"] * 3, "grade": ["1", "2", "3"] * 2,
+                         "students": [5, 30, 40, 40, 50, 60]})
+    table = privacy.suppress_parts(suppression_engine, grid, n="students", whole="grade", also_within=["school"])
+    assert table.is_suppressed.tolist() == [True, True, False, True, True, False]
+
+
+def test_small_counts_are_hidden_column_by_column(suppression_engine):
+    frame = pd.DataFrame({"students": [200, 200], "just_below": [4, 30], "just_over": [25, 195]})
+    table = privacy.hide_small_counts(suppression_engine, frame, n="students", count_columns=["just_below", "just_over"])
+    # 4 with the outcome is small; 195 of 200 leaves 5 without it
+    assert table.just_below.isna().tolist() == [True, False]
+    assert table.just_over.isna().tolist() == [False, True]
+
+
+def test_a_warehouse_without_the_engine_gets_a_clear_message():
+    import duckdb
+
+    with pytest.raises(privacy.SuppressionEngineMissing, match="k12 build"):
+        privacy.suppress(duckdb.connect(), pd.DataFrame({"n": [5]}), n="n")
+
+
+def test_charts_and_tables_refuse_a_frame_that_skipped_the_engine():
+    frame = pd.DataFrame({"g": ["a"], "n": [5], "rate": [0.2]})
+    with pytest.raises(ValueError, match="suppression engine"):
+        display.plottable(frame)
+    with pytest.raises(ValueError, match="suppression engine"):
+        display.format_table(frame)
+    assert "Definition" in display.format_table(pd.DataFrame({"Definition": ["x"]}), without_student_counts=True)
+
+
+def test_format_table_prints_a_star_for_suppressed_values(suppression_engine):
+    frame = display.suppress(suppression_engine, pd.DataFrame({"g": ["a", "b"], "n": [5, 50], "rate": [0.2, 0.25]}), n="n")
     text = display.format_table(frame, columns={"g": "Group", "n": "Students", "rate": "Rate"}, percent=["rate"])
     assert "<td class=\"num\">*</td>" in text and "25.0%" in text and "20.0%" not in text
     assert display.SUPPRESSION_NOTE.split(":")[0] in text

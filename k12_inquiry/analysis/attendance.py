@@ -27,7 +27,7 @@ import pandas as pd
 from k12_inquiry.analysis.scope import Scope
 from k12_inquiry.analysis.sql import FOCUS_MEMBERS_CTE
 from k12_inquiry.analysis.statistics import risk_ratios
-from k12_inquiry.privacy import IS_SUPPRESSED, dbt_var, is_small, suppress, suppress_parts
+from k12_inquiry.privacy import IS_SUPPRESSED, dbt_var, hide_small_counts, suppress, suppress_parts
 
 MONTH_NAMES = {8: "Aug", 9: "Sep", 10: "Oct", 11: "Nov", 12: "Dec", 1: "Jan", 2: "Feb", 3: "Mar", 4: "Apr",
                5: "May", 6: "Jun", 7: "Jul"}
@@ -118,20 +118,23 @@ class ChronicAbsenteeism:
     # --- who and where ----------------------------------------------------------------------
 
     def rates_by_grade(self) -> pd.DataFrame:
-        """Chronic absence rate by grade in the scope (rules 1-2 suppression); columns
-        `grade_level_code`, `students`, `chronically_absent`, `rate`, `is_suppressed`."""
+        """Chronic absence rate by grade in the scope (the grades add up to the scope's
+        students: suppressed as parts of that whole); columns `grade_level_code`, `students`,
+        `chronically_absent`, `rate`, `is_suppressed`."""
         table = self._aggregate("grade_level_code", "grade_level_code")
         table = table[table.grade_level_code.isin(self.grades)]
-        return suppress(table, n="students", numerator="chronically_absent").sort_values(
+        return suppress_parts(self.scope.warehouse, table, n="students", numerator="chronically_absent").sort_values(
             "grade_level_code", key=lambda s: s.map({g: i for i, g in enumerate(self.grades)})).reset_index(drop=True)
 
     def rates_by_school_and_grade(self) -> pd.DataFrame:
         """Chronic absence rate for every school x grade of the district (whatever the scope's
-        school: this is the 'where' view), suppressed cell by cell."""
+        school: this is the 'where' view): the schools of a grade add up to the district's
+        grade, and the grades of a school to the school, and both are protected."""
         table = self._aggregate("school_name, school_type_code, grade_level_code",
                                 "school_name, school_type_code, grade_level_code", school_key=None)
-        table = table[table.grade_level_code.isin(self.grades)]
-        return suppress(table, n="students", numerator="chronically_absent").reset_index(drop=True)
+        table = table[table.grade_level_code.isin(self.grades)].reset_index(drop=True)
+        return suppress_parts(self.scope.warehouse, table, n="students", numerator="chronically_absent",
+                              whole="grade_level_code", also_within=["school_name"]).reset_index(drop=True)
 
     def hot_spots(self, top: int = 8) -> pd.DataFrame:
         """The school-grade cells whose chronic absence rate is highest relative to the same
@@ -145,7 +148,8 @@ class ChronicAbsenteeism:
                              grade_totals["chronically_absent"] - cells["chronically_absent"],
                              grade_totals["students"] - cells["students"])
         table = pd.concat([cells.reset_index(drop=True), ratios], axis=1)
-        table = suppress(table, n="students", numerator="chronically_absent", value_columns=[])
+        table = suppress_parts(self.scope.warehouse, table, n="students", numerator="chronically_absent",
+                               whole="grade_level_code", also_within=["school_name"], value_columns=[])
         table = table[~table[IS_SUPPRESSED] & (table["students"] < grade_totals["students"].to_numpy())]
         return table.sort_values("lower", ascending=False).head(top).reset_index(drop=True)
 
@@ -198,7 +202,8 @@ class ChronicAbsenteeism:
         lower_bounds = dict(enumerate(RATE_BANDS))
         table["is_chronic"] = table["band_index"].map(lower_bounds) >= self.threshold - 1e-12
         table["population"] = table["population"].replace({"Focus group": self.scope.student_group_label})
-        table = suppress_parts(table, n="students", whole="population", value_columns=["students", "share"])
+        table = suppress_parts(self.scope.warehouse, table, n="students", whole="population",
+                               value_columns=["students", "share"])
         return table
 
     def near_threshold_counts(self, days: int = 3) -> pd.DataFrame:
@@ -231,10 +236,10 @@ class ChronicAbsenteeism:
         """
         table = self.scope.warehouse.query(sql, self._params(days=days))
         table["population"] = table["population"].replace({"Focus group": self.scope.student_group_label})
-        table = suppress(table, n="students", value_columns=[])
-        for column in ("students_just_below", "students_just_over", "chronically_absent"):
-            hidden = pd.Series(is_small(table[column]), index=table.index) | table[IS_SUPPRESSED]
-            table[column] = table[column].astype("float64").mask(hidden)
+        table = suppress(self.scope.warehouse, table, n="students", value_columns=[])
+        counts = ["students_just_below", "students_just_over", "chronically_absent"]
+        table = hide_small_counts(self.scope.warehouse, table, n="students", count_columns=counts)
+        table.loc[table[IS_SUPPRESSED], counts] = np.nan
         return table
 
     # --- when -----------------------------------------------------------------------------------
@@ -282,7 +287,8 @@ class ChronicAbsenteeism:
                                                  "focus_group": self.scope.student_group})
         table["absence_rate"] = table["absences"] / table["days_marked"]
         table["population"] = table["population"].replace({"Focus group": self.scope.student_group_label})
-        self._daily_cache = suppress(table, n="students", value_columns=["absence_rate", "absences", "days_marked"])
+        self._daily_cache = suppress(self.scope.warehouse, table, n="students",
+                                     value_columns=["absence_rate", "absences", "days_marked"])
         return self._daily_cache
 
     def absence_rate_by_month(self) -> pd.DataFrame:

@@ -24,7 +24,7 @@ from k12_inquiry.analysis.attendance import MONTH_NAMES, MONTH_ORDER, WEEKDAY_NA
 from k12_inquiry.analysis.scope import Scope
 from k12_inquiry.analysis.sql import GROUP_MEMBERSHIPS_CTE, SCHOOL_ENROLLMENTS_CTE
 from k12_inquiry.analysis.statistics import risk_ratios_versus_rest
-from k12_inquiry.privacy import IS_SUPPRESSED, is_small, suppress, suppress_parts, suppression_minimum_n
+from k12_inquiry.privacy import IS_SUPPRESSED, suppress, suppress_parts, suppression_minimum_n
 
 OUTCOMES = {
     "any_referral": "At least one referral",
@@ -89,10 +89,12 @@ class Discipline:
         """
         table = self.scope.warehouse.query(sql, self._params())
         table["share"] = table["events"] / table.groupby("event_type")["events"].transform("sum")
-        # an event count of 1-10 (or one involving 1-10 students) is not shown; complementary
-        # suppression within each event type (the categories add up to the total)
-        table[IS_SUPPRESSED] = is_small(table["events"]) | is_small(table["students"])
-        table = suppress_parts(table, n="events", whole="event_type", value_columns=["events", "students", "share"])
+        # a category involving fewer than N students is not shown, nor one of fewer than N
+        # events; complementary suppression within each event type (the categories add up to
+        # the total), all by the engine
+        table = suppress(self.scope.warehouse, table, n="students", value_columns=[])
+        table = suppress_parts(self.scope.warehouse, table, n="events", whole="event_type",
+                               value_columns=["events", "students", "share"])
         return table
 
     def events_by_category(self) -> pd.DataFrame:
@@ -133,8 +135,10 @@ class Discipline:
             (select count(distinct student_year_id) from suspensions) as students_suspended
         """
         row = self.scope.warehouse.query(sql, self._params()).iloc[0].to_dict()
-        minimum = suppression_minimum_n()
-        return {key: (int(value) if value == 0 or value >= minimum else None) for key, value in row.items()}
+        counts = pd.DataFrame({"count": [int(value) for value in row.values()]})
+        judged = suppress(self.scope.warehouse, counts, n="count", value_columns=[])
+        return {key: (None if hidden else int(value))
+                for (key, value), hidden in zip(row.items(), judged[IS_SUPPRESSED])}
 
     # --- who --------------------------------------------------------------------------------
 
@@ -208,10 +212,11 @@ class Discipline:
         table = risk_ratios_versus_rest(counts, group="student_group_code", events="events", population="students",
                                         by=by)
         table = table.drop(columns=[c for c in OUTCOMES if c in table.columns])
-        table = suppress(table, n="students", numerator="events", value_columns=[])
-        reference_small = (table["reference_population"] < suppression_minimum_n()) \
-            | is_small(table["reference_events"]) | is_small(table["reference_population"] - table["reference_events"])
-        table[IS_SUPPRESSED] = table[IS_SUPPRESSED] | reference_small
+        table = suppress(self.scope.warehouse, table, n="students", numerator="events", value_columns=[])
+        # the other students are a cell too: a small reference group is as telling as a small group
+        reference = suppress(self.scope.warehouse, table[["reference_population", "reference_events"]],
+                             n="reference_population", numerator="reference_events", value_columns=[])
+        table[IS_SUPPRESSED] = table[IS_SUPPRESSED] | reference[IS_SUPPRESSED].to_numpy()
         value_columns = ["students", "events", "risk", "reference_risk", "risk_ratio", "lower", "upper",
                          "log_standard_error", "reference_events", "reference_population"]
         table[value_columns] = table[value_columns].astype("float64")
@@ -240,7 +245,7 @@ class Discipline:
                                                              "defiance_referral", "suspension"]].copy()
         table["referral_risk"] = table["any_referral"] / table["students"]
         table["defiance_risk"] = table["defiance_referral"] / table["students"]
-        table = suppress(table, n="students", numerator="any_referral",
+        table = suppress(self.scope.warehouse, table, n="students", numerator="any_referral",
                          value_columns=["referral_risk", "any_referral"])
         return table.sort_values("referral_risk", ascending=False).reset_index(drop=True)
 

@@ -31,7 +31,7 @@ import pandas as pd
 from k12_inquiry.analysis.models import GapEstimate, fit_grade_model, grade_gap_model
 from k12_inquiry.analysis.scope import Scope
 from k12_inquiry.analysis.statistics import mean_difference_table
-from k12_inquiry.privacy import IS_SUPPRESSED, is_small, suppress, suppress_parts, suppression_minimum_n
+from k12_inquiry.privacy import IS_SUPPRESSED, suppress, suppress_parts, suppression_minimum_n
 
 MARK_LETTERS = ["F", "D", "C", "B", "A"]
 SUBJECT_NAMES = {"ELA": "English language arts", "MATH": "Mathematics"}
@@ -242,23 +242,25 @@ class GradesVersusAssessment:
         grid = grid.merge(counts, on=row_keys + ["mark"], how="left")
         grid[["mark_students", "mark_results"]] = grid[["mark_students", "mark_results"]].fillna(0).astype(int)
         grid["share"] = grid["mark_results"] / grid["results"]
-        # rule 1 on the groups at each level, complementary across the groups of a level
-        # (each dimension partitions All students)
-        groups = suppress(totals[totals.part_of != "all"], n="students", value_columns=[])
-        groups = suppress_parts(groups, n="students", whole=["part_of", "achievement_level"], value_columns=[])
-        hidden = groups[groups[IS_SUPPRESSED]][row_keys].assign(__hidden=True)
+        # the rows (group x level): All students by the engine's primary rule; the groups of
+        # each dimension also as parts of All students at the level
+        warehouse = self.scope.warehouse
+        everyone_rows = suppress(warehouse, totals[totals.part_of == "all"], n="students", value_columns=[])
+        group_rows = suppress_parts(warehouse, totals[totals.part_of != "all"], n="students",
+                                    whole=["part_of", "achievement_level"], value_columns=[])
+        hidden = pd.concat([everyone_rows, group_rows])
+        hidden = hidden[hidden[IS_SUPPRESSED]][row_keys].assign(__hidden=True)
         grid = grid.merge(hidden, on=row_keys, how="left")
-        row_hidden = grid["__hidden"].astype("boolean").fillna(False).astype(bool) \
-            | (grid["students"] < suppression_minimum_n())
-        grid[IS_SUPPRESSED] = row_hidden | is_small(grid["mark_students"])
+        row_hidden = grid["__hidden"].astype("boolean").fillna(False).astype(bool)
+        grid[IS_SUPPRESSED] = row_hidden
         grid = grid.drop(columns="__hidden")
-        # rules 2-3 on the marks: within each row (group x level) and, for the groups, within
-        # each column (level x mark) too
+        # the marks: parts of their row (group x level) and, for the groups, also of their
+        # column (level x mark across the groups of a dimension), protected together
         everyone = grid[grid.part_of == "all"]
         parts = grid[grid.part_of != "all"]
-        everyone = suppress_parts(everyone, n="mark_students", whole=row_keys, value_columns=[])
-        parts = _suppress_two_ways(parts, n="mark_students",
-                                   wholes=[row_keys, ["part_of", "achievement_level", "mark"]])
+        everyone = suppress_parts(warehouse, everyone, n="mark_students", whole=row_keys, value_columns=[])
+        parts = suppress_parts(warehouse, parts, n="mark_students", whole=row_keys,
+                               also_within=[["part_of", "achievement_level", "mark"]], value_columns=[])
         grid = pd.concat([everyone, parts]).sort_index()
         grid.loc[grid[IS_SUPPRESSED], ["share", "mark_students", "mark_results"]] = np.nan
         grid.loc[row_hidden, ["students", "results"]] = np.nan
@@ -283,11 +285,14 @@ class GradesVersusAssessment:
         table = (pd.concat([students, met, not_met], axis=1).fillna(0).reset_index()
                  .rename(columns={"year_end_mark": "mark"}))
         table["share"] = table["students_level_3_or_above"] / table["students"]
-        table = suppress(table, n="students", numerator="students_level_3_or_above", value_columns=[])
-        table.loc[is_small(table["students_below_level_3"]), IS_SUPPRESSED] = True
-        shown_parts = table[table.part_of != "all"]
-        shown_parts = suppress_parts(shown_parts, n="students", whole=["part_of", "mark"], value_columns=[])
-        table.loc[shown_parts.index, IS_SUPPRESSED] = shown_parts[IS_SUPPRESSED]
+        # a rate of students at Level 3 or above: the small-numerator rule covers those below
+        # Level 3 too; the groups of a dimension are parts of All students with the mark
+        warehouse = self.scope.warehouse
+        everyone = suppress(warehouse, table[table.part_of == "all"], n="students",
+                            numerator="students_level_3_or_above", value_columns=[])
+        shown_parts = suppress_parts(warehouse, table[table.part_of != "all"], n="students",
+                                     numerator="students_level_3_or_above", whole=["part_of", "mark"], value_columns=[])
+        table[IS_SUPPRESSED] = pd.concat([everyone, shown_parts])[IS_SUPPRESSED].reindex(table.index).fillna(True)
         table.loc[table[IS_SUPPRESSED], ["share", "students_level_3_or_above", "students"]] = np.nan
         table = table.drop(columns=["students_below_level_3", "part_of"])
         table["mark"] = pd.Categorical(table["mark"], categories=MARK_LETTERS, ordered=True)
@@ -300,7 +305,7 @@ class GradesVersusAssessment:
         table = mean_difference_table(data, "grade_points", "is_focus_group", by=["subject_code", "achievement_level"])
         table["level_label"] = table["achievement_level"].map(self.levels)
         table["subject"] = table["subject_code"].map(SUBJECT_NAMES)
-        return _suppress_two_sided(table)
+        return _suppress_two_sided(self.scope.warehouse, table)
 
     # --- models ----------------------------------------------------------------------------------
 
@@ -370,7 +375,7 @@ class GradesVersusAssessment:
         table = mean_difference_table(self._rows, "grade_points_vs_same_level", "is_focus_group",
                                       by=["school_name", "subject_code"])
         table["subject"] = table["subject_code"].map(SUBJECT_NAMES)
-        return _suppress_two_sided(table)
+        return _suppress_two_sided(self.scope.warehouse, table)
 
     def section_grading(self) -> pd.DataFrame:
         """Each course section's mean grade points minus what its students' test levels predict
@@ -386,7 +391,8 @@ class GradesVersusAssessment:
                       focus_group_share=("is_focus_group", "mean"))
                  .reset_index())
         table["subject"] = table["subject_code"].map(SUBJECT_NAMES)
-        table = table[table.students >= suppression_minimum_n()].drop(columns="course_section_key")
+        table = suppress(self.scope.warehouse, table, n="students", value_columns=[])
+        table = table[~table[IS_SUPPRESSED]].drop(columns=["course_section_key"])
         return table.sort_values(["school_name", "subject", "mean_difference"]).reset_index(drop=True)
 
     def section_grading_spread(self) -> float:
@@ -440,25 +446,15 @@ def _estimate_row(label: str, estimate: GapEstimate | None, code: str | None = N
     return row
 
 
-def _suppress_two_sided(table: pd.DataFrame) -> pd.DataFrame:
-    """Suppress rows of a `mean_difference_table` where either side has fewer than N students."""
-    threshold = suppression_minimum_n()
-    flag = (table["n_group"] < threshold) | (table["n_other"] < threshold)
-    table[IS_SUPPRESSED] = flag
+def _suppress_two_sided(warehouse, table: pd.DataFrame) -> pd.DataFrame:
+    """Suppress rows of a `mean_difference_table` where either side is a cell the engine
+    would not show (its students in `n_group` and `n_other`)."""
+    group_side = suppress(warehouse, table, n="n_group", value_columns=[])[IS_SUPPRESSED].to_numpy()
+    other_side = suppress(warehouse, table, n="n_other", value_columns=[])[IS_SUPPRESSED].to_numpy()
+    table[IS_SUPPRESSED] = group_side | other_side
     value_columns = ["mean_group", "mean_other", "difference", "standard_error", "lower", "upper"]
-    table.loc[flag, value_columns] = np.nan
-    table.loc[table["n_group"] < threshold, "n_group"] = np.nan
-    table.loc[table["n_other"] < threshold, "n_other"] = np.nan
+    table.loc[table[IS_SUPPRESSED], value_columns] = np.nan
+    table.loc[group_side, "n_group"] = np.nan
+    table.loc[other_side, "n_other"] = np.nan
     return table
 
-
-def _suppress_two_ways(grid: pd.DataFrame, n: str, wholes: list[list[str]], max_passes: int = 8) -> pd.DataFrame:
-    """Complementary suppression along several wholes (rows and columns of a table), repeated
-    until nothing changes."""
-    for _ in range(max_passes):
-        before = int(grid[IS_SUPPRESSED].sum())
-        for whole in wholes:
-            grid = suppress_parts(grid, n=n, whole=whole, value_columns=[])
-        if int(grid[IS_SUPPRESSED].sum()) == before:
-            break
-    return grid

@@ -21,7 +21,7 @@ from k12_inquiry.analysis.attendance import RECORDS_SQL
 from k12_inquiry.analysis.indicators import indicator_catalog, public_results
 from k12_inquiry.analysis.scope import Scope
 from k12_inquiry.analysis.statistics import baseline_median, run_chart_signals
-from k12_inquiry.privacy import IS_SUPPRESSED, is_small, suppress, suppression_minimum_n
+from k12_inquiry.privacy import IS_SUPPRESSED, suppress
 
 def grade_phrase(grade_levels: Sequence[str] | None, grade_names: dict[str, str] | None = None) -> str:
     """"grade 6", "grades 6 and 7", "kindergarten", "" (all grades). Grades that are not
@@ -82,7 +82,9 @@ class Population:
             "school_year": year, "school_key": self.scope.school_key, "focus_group": self.scope.student_group,
             "measure_source": "stas", "grades": self._grades()}).iloc[0]
         students, absent = int(row.students or 0), int(row.chronically_absent or 0)
-        if students < suppression_minimum_n() or is_small([absent])[0] or is_small([students - absent])[0]:
+        judged = suppress(self.scope.warehouse, pd.DataFrame({"students": [students], "chronically_absent": [absent]}),
+                          n="students", numerator="chronically_absent")
+        if judged[IS_SUPPRESSED].iloc[0]:
             return None
         return {"school_year": year, "students": students, "chronically_absent": absent, "rate": absent / students}
 
@@ -120,7 +122,7 @@ class Population:
             "focus_group": self.scope.student_group, "school_code": school_code})
         table["week_start"] = pd.to_datetime(table["week_start"])
         table["absence_rate"] = table["absences"] / table["days_marked"]
-        return suppress(table, n="students", value_columns=["absence_rate", "absences", "days_marked"])
+        return suppress(self.scope.warehouse, table, n="students", value_columns=["absence_rate", "absences", "days_marked"])
 
 
 def last_year_same_weeks(population: Population, weeks: pd.DataFrame) -> pd.DataFrame:

@@ -1,8 +1,8 @@
 """Chart builders for the inquiry notebooks.
 
-Every builder takes a small aggregated frame, drops the rows that may not be shown
-(`k12_inquiry.privacy.plottable`: suppressed rows and rows under the minimum number of
-students when an `n` column is given), and returns an Altair chart with a plain-words
+Every builder takes a small aggregated frame that has been through the suppression engine,
+draws only the rows it marked as shown (`k12_inquiry.privacy.plottable`, which refuses a
+frame that never went through it), and returns an Altair chart with a plain-words
 title, a subtitle saying how to read it, labelled axes with units, sample sizes in the
 labels and a `description` for screen readers. Shares are 0-1 numbers shown as percents.
 """
@@ -75,7 +75,7 @@ def dot_plot_by_group(frame: pd.DataFrame, value: str, group: str, n: str | None
                       domain: Sequence[float] | None = None, width: int = 480) -> alt.LayerChart:
     """One dot per group (with an optional interval), a reference line (e.g. all students)
     and the value printed beside each dot; the focus groups (`highlight`) in vermillion."""
-    data = _clean(_with_n_label(plottable(frame, n), group, n))
+    data = _clean(_with_n_label(plottable(frame), group, n))
     color = _highlight_color(data, group, highlight)
     fmt = _value_format(percent, value_format)
     order = (alt.EncodingSortField(field=value, order=sort) if isinstance(sort, str)
@@ -118,7 +118,7 @@ def gap_chart(frame: pd.DataFrame, gap: str, group: str, n: str | None, *, title
     """Gaps (or ratios, with `log_scale=True` and `reference_value=1`) with their intervals,
     around a line at `reference_value` labelled `reference_label`; optional `row`/`column`
     facets (e.g. school and subject)."""
-    data = _clean(_with_n_label(plottable(frame, n), group, n))
+    data = _clean(_with_n_label(plottable(frame), group, n))
     color = _highlight_color(data, group, highlight)
     if log_scale:
         bounds = pd.concat([data[c] for c in (gap, lower, upper) if c]).dropna()
@@ -183,7 +183,7 @@ def bar_chart(frame: pd.DataFrame, category: str, value: str, n: str | None = No
               reference: float | None = None, reference_label: str | None = None) -> alt.LayerChart:
     """Bars with their values printed at the end; `color` splits bars side by side (grouped)
     or `highlight` colours the focus categories."""
-    shown = plottable(frame, n)
+    shown = plottable(frame)
     data = _clean(_with_n_label(shown, category, n if label_n else None))
     fmt = _value_format(percent, value_format)
     if isinstance(sort, str) or sort is None:
@@ -287,7 +287,7 @@ def line_chart(frame: pd.DataFrame, x: str, value: str, *, title: str, x_title: 
                point_labels: bool = False) -> alt.LayerChart:
     """Lines with points, one per `series` (e.g. a group, or this year and last year); the
     focus series in vermillion when `highlight` is given."""
-    data = _clean(plottable(frame, n))
+    data = _clean(plottable(frame))
     fmt = _value_format(percent, value_format)
     x_enc = alt.X(f"{x}:{ {'ordinal': 'O', 'temporal': 'T', 'quantitative': 'Q', 'nominal': 'N'}[x_type] }",
                   title=x_title, sort=list(x_sort) if x_sort is not None else None,
@@ -330,7 +330,7 @@ def heatmap(frame: pd.DataFrame, x: str, y: str, value: str, *, title: str, x_ti
             value_format: str | None = None, cell_width: int = 46, cell_height: int = 26) -> alt.LayerChart:
     """A grid of cells coloured by `value` with the value printed in each cell; suppressed
     cells stay blank."""
-    data = _clean(plottable(frame, n))
+    data = _clean(plottable(frame))
     fmt = _value_format(percent, value_format)
     x_enc = alt.X(f"{x}:O", title=x_title, sort=list(x_sort) if x_sort is not None else "ascending",
                   axis=alt.Axis(labelAngle=0, orient="top"))
@@ -364,7 +364,7 @@ def run_chart(frame: pd.DataFrame, x: str, value: str, *, median: float, title: 
     """A run chart: the measure over time, the baseline median as a dashed line, an aim line
     (`goal`), the PDSA cycles as labelled vertical lines (`annotations` with columns `date`
     and `label`), and the points that belong to a shift or trend (`signal`, boolean) ringed."""
-    data = _clean(plottable(frame, n))
+    data = _clean(plottable(frame))
     fmt = _value_format(percent, value_format)
     x_enc = alt.X(f"{x}:T", title=x_title, axis=alt.Axis(format="%b %d", labelAngle=0))
     y_enc = alt.Y(f"{value}:Q", title=value_title, axis=alt.Axis(format=fmt), scale=alt.Scale(zero=True))
@@ -510,7 +510,7 @@ def strip_plot(frame: pd.DataFrame, value: str, category: str, *, title: str, va
                width: int = 480) -> alt.LayerChart:
     """One tick per unit (e.g. a course section) along `value`, a row per `category` (e.g. a
     school), optionally coloured (e.g. by subject); units under the threshold are left out."""
-    data = _clean(plottable(frame, n))
+    data = _clean(plottable(frame))
     y = alt.Y(f"{category}:N", title=None, sort=list(category_order) if category_order else "ascending")
     colour = alt.Color(f"{color}:N", title=color_title) if color else alt.value(OTHER_COLOR)
     tooltip = [alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{value}:Q", format=value_format, title=value_title)]

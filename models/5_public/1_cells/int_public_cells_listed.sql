@@ -69,13 +69,7 @@ described as (
 final as (
     select
         described.*,
-        case
-            when student_n < {{ var('k12:suppression_minimum_n') }} then 'small_cell'
-            {%- if var('k12:suppression_protect_numerators') %}
-            when outcome_n between 1 and {{ var('k12:suppression_minimum_n') - 1 }} then 'small_numerator'
-            when student_n - outcome_n between 1 and {{ var('k12:suppression_minimum_n') - 1 }} then 'small_numerator'
-            {%- endif %}
-        end as primary_suppression_reason
+        {{ k12_primary_suppression_reason('student_n', 'outcome_n') }} as primary_suppression_reason
     from described
 )
 
