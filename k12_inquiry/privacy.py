@@ -135,10 +135,28 @@ def suppress_cells(warehouse, cells: pd.DataFrame, relations: pd.DataFrame | Non
 _ENGINE_LOCK = threading.Lock()
 
 
-def _cells_of(frame: pd.DataFrame, n: str, numerator: str | None, table_ids) -> pd.DataFrame:
+def _cell_ids(frame: pd.DataFrame, key_columns: Sequence[str] = ()) -> list[str]:
+    """Cell ids from the columns that name a cell (its wholes; else the frame's text columns),
+    so that two displays of the
+    same cells in another row order get the same ids, and the engine, which breaks ties by
+    id, makes the same choices in both; the row position where the keys do not tell rows apart."""
+    columns = [c for c in key_columns if c in frame.columns] or [
+        c for c in frame.columns if c != SUPPRESSION_REASON and (
+            pd.api.types.is_object_dtype(frame[c]) or pd.api.types.is_string_dtype(frame[c])
+            or isinstance(frame[c].dtype, pd.CategoricalDtype))]
+    if not columns:
+        return [f"row{i}" for i in range(len(frame))]
+    keys = frame[columns].astype(str).agg("|".join, axis=1)
+    if keys.duplicated().any():
+        keys = keys + "|" + pd.Series(range(len(frame)), index=frame.index).astype(str)
+    return keys.tolist()
+
+
+def _cells_of(frame: pd.DataFrame, n: str, numerator: str | None, table_ids,
+              key_columns: Sequence[str] = ()) -> pd.DataFrame:
     counts = pd.to_numeric(frame[n], errors="coerce")
     return pd.DataFrame({
-        "cell_id": [f"row{i}" for i in range(len(frame))],
+        "cell_id": _cell_ids(frame, key_columns),
         "table_id": table_ids,
         "student_n": counts.fillna(0).to_numpy(),
         "outcome_n": (pd.to_numeric(frame[numerator], errors="coerce").to_numpy() if numerator is not None
@@ -150,10 +168,11 @@ def _cells_of(frame: pd.DataFrame, n: str, numerator: str | None, table_ids) -> 
     })
 
 
-def _apply(frame: pd.DataFrame, judged: pd.DataFrame, value_columns: Sequence[str] | None) -> pd.DataFrame:
+def _apply(frame: pd.DataFrame, judged: pd.DataFrame, value_columns: Sequence[str] | None,
+           ids: Sequence[str]) -> pd.DataFrame:
     result = frame.copy()
     by_cell = judged.set_index("cell_id")
-    ids = [f"row{i}" for i in range(len(frame))]
+    ids = list(ids)
     result[IS_SUPPRESSED] = by_cell.loc[ids, "is_suppressed"].astype(bool).to_numpy()
     result[SUPPRESSION_REASON] = by_cell.loc[ids, "suppression_reason"].to_numpy()
     return _blank(result, value_columns)
@@ -174,7 +193,7 @@ def suppress(warehouse, frame: pd.DataFrame, n: str, numerator: str | None = Non
                       value_columns)
     cells = _cells_of(frame, n, numerator, "rows")
     cells["table_id"] = cells["cell_id"]
-    return _apply(frame, suppress_cells(warehouse, cells), value_columns)
+    return _apply(frame, suppress_cells(warehouse, cells), value_columns, cells["cell_id"])
 
 
 def suppress_parts(warehouse, frame: pd.DataFrame, n: str, whole: str | Sequence[str] | None = None,
@@ -193,13 +212,14 @@ def suppress_parts(warehouse, frame: pd.DataFrame, n: str, whole: str | Sequence
     """
     if frame.empty:
         return suppress(warehouse, frame, n, numerator, value_columns)
-    children = _cells_of(frame, n, numerator, "parts")
+    specs = [whole, *also_within]
+    key_columns = list(dict.fromkeys(c for spec in specs for c in ([spec] if isinstance(spec, str) else list(spec or []))))
+    children = _cells_of(frame, n, numerator, "parts", key_columns)
     cells, relations = [children], []
-    for spec_number, spec in enumerate([whole, *also_within]):
+    for spec_number, spec in enumerate(specs):
         columns = [spec] if isinstance(spec, str) else list(spec or [])
-        keys = (frame.groupby(columns, dropna=False, sort=False).ngroup().to_numpy() if columns
-                else np.zeros(len(frame), dtype=int))
-        whole_ids = [f"whole{spec_number}_{k}" for k in keys]
+        whole_ids = ([f"whole{spec_number}|{key}" for key in frame[columns].astype(str).agg("|".join, axis=1)]
+                     if columns else [f"whole{spec_number}"] * len(frame))
         totals = children.assign(whole_id=whole_ids).groupby("whole_id", sort=False).agg(
             student_n=("student_n", "sum"), outcome_n=("outcome_n", lambda v: v.sum(min_count=1))).reset_index()
         cells.append(pd.DataFrame({
@@ -212,7 +232,7 @@ def suppress_parts(warehouse, frame: pd.DataFrame, n: str, whole: str | Sequence
                           "member_role": "parent"}),
         ]
     judged = suppress_cells(warehouse, pd.concat(cells, ignore_index=True), pd.concat(relations, ignore_index=True))
-    return _apply(frame, judged, value_columns)
+    return _apply(frame, judged, value_columns, children["cell_id"])
 
 
 def hide_small_counts(warehouse, frame: pd.DataFrame, n: str, count_columns: Sequence[str]) -> pd.DataFrame:

@@ -283,6 +283,21 @@ def test_a_grid_is_protected_along_its_rows_and_columns_at_once(suppression_engi
     assert table.is_suppressed.tolist() == [True, True, False, True, True, False]
 
 
+def test_the_same_cells_in_another_order_are_suppressed_alike(suppression_engine):
+    # a heat map and a table of the same school x grade cells, listed in different orders,
+    # must blank the same cells, or one would show what the other hides
+    grid = pd.DataFrame({"school": ["A"] * 3 + ["B"] * 3, "grade": ["1", "2", "3"] * 2,
+                         "students": [5, 40, 40, 40, 40, 40]})
+    first = privacy.suppress_parts(suppression_engine, grid, n="students", whole="grade", also_within=["school"])
+    reordered = grid.iloc[::-1].reset_index(drop=True)
+    second = privacy.suppress_parts(suppression_engine, reordered, n="students", whole="grade",
+                                    also_within=["school"])
+    key = ["school", "grade"]
+    assert (first.set_index(key).is_suppressed.sort_index()
+            == second.set_index(key).is_suppressed.sort_index()).all()
+    assert first.is_suppressed.sum() == 4
+
+
 def test_small_counts_are_hidden_column_by_column(suppression_engine):
     frame = pd.DataFrame({"students": [200, 200], "just_below": [4, 30], "just_over": [25, 195]})
     table = privacy.hide_small_counts(suppression_engine, frame, n="students", count_columns=["just_below", "just_over"])
