@@ -160,3 +160,12 @@ def test_report_images_carry_the_chart_title_as_alternative_text():
     image, svg = chart_html(BUILDERS["dot_plot_by_group"]())
     assert image.startswith('<figure class="k12-chart"') and 'alt="Rate by group How to read it' in image
     assert "data:image/svg+xml;base64," in image and svg.lstrip().startswith("<svg")
+
+
+def test_the_five_by_five_grid_takes_level_names_from_the_seed_columns():
+    colors = _five_by_five().assign(
+        status_level_name=lambda t: t.status_level.map({1: "Very low", 2: "Low", 3: "Medium", 4: "High", 5: "Very high"}),
+        change_level_name=lambda t: t.change_level.map({3: "Maintained"}))
+    spec = json.dumps(charts.five_by_five_grid(colors, title="5x5").to_dict())
+    assert "Very low" in spec and "Maintained" in spec
+    assert "Level 1" in spec          # a change level the frame does not name

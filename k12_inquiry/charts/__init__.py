@@ -9,7 +9,7 @@ from __future__ import annotations
 import altair as alt
 import vl_convert
 
-from k12_inquiry.charts.builders import (CHANGE_LEVEL_NAMES, STATUS_LEVEL_NAMES, bar_chart, dot_plot_by_group,
+from k12_inquiry.charts.builders import (bar_chart, dot_plot_by_group,
                                          five_by_five_grid, gap_chart, heatmap, indicator_color_grid, line_chart,
                                          minimum_n_note, risk_ratio_chart, run_chart, stacked_share_bars,
                                          strip_plot)
@@ -57,8 +57,8 @@ def svg_to_png(svg: str, scale: float = PNG_SCALE) -> bytes:
 
 
 __all__ = [
-    "CHANGE_LEVEL_NAMES", "DASHBOARD_COLORS", "FOCUS_COLOR", "MARK_COLORS", "MARK_ORDER", "OKABE_ITO",
-    "OTHER_COLOR", "STATUS_LEVEL_NAMES", "THEME_NAME", "alt_text", "bar_chart", "dot_plot_by_group", "enable_theme",
+    "DASHBOARD_COLORS", "FOCUS_COLOR", "MARK_COLORS", "MARK_ORDER", "OKABE_ITO",
+    "OTHER_COLOR", "THEME_NAME", "alt_text", "bar_chart", "dot_plot_by_group", "enable_theme",
     "five_by_five_grid", "gap_chart", "heatmap", "indicator_by_group_chart", "indicator_color_grid", "line_chart", "minimum_n_note",
     "risk_ratio_chart", "run_chart", "stacked_share_bars", "strip_plot", "svg_to_png", "theme_config", "to_png",
     "to_svg",

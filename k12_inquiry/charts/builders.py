@@ -413,11 +413,6 @@ def run_chart(frame: pd.DataFrame, x: str, value: str, *, median: float, title: 
 
 # --- Dashboard ---------------------------------------------------------------------------------
 
-STATUS_LEVEL_NAMES = {1: "Very low", 2: "Low", 3: "Medium", 4: "High", 5: "Very high"}
-CHANGE_LEVEL_NAMES = {1: "Declined significantly", 2: "Declined", 3: "Maintained", 4: "Increased",
-                      5: "Increased significantly"}
-
-
 def five_by_five_grid(colors: pd.DataFrame, *, title: str, subtitle: str | Sequence[str] | None = None,
                       counts: pd.DataFrame | None = None, count_label: str = "groups",
                       status_names: dict[int, str] | None = None, change_names: dict[int, str] | None = None,
@@ -427,10 +422,21 @@ def five_by_five_grid(colors: pd.DataFrame, *, title: str, subtitle: str | Seque
     how many groups or schools fall in it (`counts`: status_level, change_level, count).
 
     `colors` has one row per cell: `status_level`, `change_level` (1-5) and `color_name`
-    (Red, Orange, Yellow, Green, Blue). `highlight` rings one cell (status, change).
+    (Red, Orange, Yellow, Green, Blue), and the level names of the Dashboard seeds
+    (`status_level_name`, `change_level_name`, as `analysis.indicators.dashboard_grid` reads
+    them) unless `status_names` / `change_names` are given; a level without a name is shown
+    as "Level n". `highlight` rings one cell (status, change).
     """
-    status_names = status_names or STATUS_LEVEL_NAMES
-    change_names = change_names or CHANGE_LEVEL_NAMES
+    def names_of(column: str, level: str) -> dict[int, str]:
+        if column not in colors.columns:
+            return {}
+        pairs = colors[[level, column]].dropna().drop_duplicates(level)
+        return {int(k): str(v) for k, v in zip(pairs[level], pairs[column])}
+
+    status_names = status_names or names_of("status_level_name", "status_level")
+    change_names = change_names or names_of("change_level_name", "change_level")
+    status_names = {level: status_names.get(level, f"Level {level}") for level in range(1, 6)}
+    change_names = {level: change_names.get(level, f"Level {level}") for level in range(1, 6)}
     data = colors[["status_level", "change_level", "color_name"]].copy()
     data["status_level"] = data["status_level"].astype(int)
     data["change_level"] = data["change_level"].astype(int)
