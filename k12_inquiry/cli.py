@@ -31,34 +31,21 @@ from k12_inquiry.exit_codes import (EXIT_BUILD_FAILED, EXIT_FILE_PROBLEM, EXIT_M
 DEMO_MAX_BAD_SHARE = 0.25    # k12 demo: the generated district's small files carry planted faults
 
 
-def _env(extracts: Path | None = None, warehouse: Path | None = None) -> dict[str, str]:
-    """Environment for dbt: absolute paths, so dbt and this process agree."""
-    env = dict(os.environ)
-    env["K12_PROJECT_DIR"] = str(project.project_dir())
-    env["K12_EXTRACTS_DIR"] = str((extracts or project.extracts_dir()).resolve())
-    env["K12_WAREHOUSE"] = str((warehouse or project.warehouse_path()).resolve())
-    env.setdefault("K12_CACHE_DIR", str(project.cache_dir()))
-    env.setdefault("K12_TEMP_DIR", str(project.warehouse_path().parent / "tmp"))
-    env["DBT_PROFILES_DIR"] = str(project.project_dir())
-    env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    return env
+def _paths(args: argparse.Namespace) -> project.Paths:
+    """The command's paths, resolved once from its options, the environment and the
+    defaults (project.Paths); passed on to everything it runs."""
+    return project.Paths.resolve(getattr(args, "extracts", None), getattr(args, "warehouse", None),
+                                 getattr(args, "out", None) if getattr(args, "command", None) == "report" else None)
 
 
-def _apply_paths(args: argparse.Namespace) -> None:
-    """Make --extracts / --warehouse visible to everything in this process and to dbt."""
-    if getattr(args, "extracts", None):
-        os.environ["K12_EXTRACTS_DIR"] = str(Path(args.extracts).resolve())
-    if getattr(args, "warehouse", None):
-        os.environ["K12_WAREHOUSE"] = str(Path(args.warehouse).resolve())
-        os.environ.setdefault("K12_CACHE_DIR", str(Path(args.warehouse).resolve().parent / "cache"))
-
-
-def run_dbt(dbt_args: list[str], quiet: bool = False) -> int:
-    """Run dbt from this environment's bin folder, in the project folder."""
+def run_dbt(dbt_args: list[str], paths: project.Paths, quiet: bool = False, extra_env: dict | None = None) -> int:
+    """Run dbt from this environment's bin folder, in the project folder, with `paths`."""
     dbt = Path(sys.executable).parent / "dbt"
     command = [str(dbt) if dbt.exists() else "dbt", *dbt_args]
-    project.warehouse_path().parent.mkdir(parents=True, exist_ok=True)
-    kwargs = {"cwd": project.project_dir(), "env": _env()}
+    paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    env = paths.dbt_env()
+    env.update(extra_env or {})
+    kwargs = {"cwd": paths.project_dir, "env": env}
     if quiet:
         completed = subprocess.run(command, capture_output=True, text=True, **kwargs)
         if completed.returncode != 0:
@@ -103,25 +90,29 @@ def _file_problems(extracts: Path) -> int:
     return 0
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    _apply_paths(args)
+def cmd_check(args: argparse.Namespace, paths: project.Paths | None = None) -> int:
+    paths = paths or _paths(args)
     if getattr(args, "marts", False):
         from k12_inquiry.quality import marts
 
-        return marts.run(project.warehouse_path(), quiet=bool(getattr(args, "quiet", False)))
+        return marts.run(paths.warehouse, quiet=bool(getattr(args, "quiet", False)))
     from k12_inquiry.quality import check
 
-    return check.main(args)
+    settings = check.CheckSettings.from_paths(paths, getattr(args, "max_bad_share", None),
+                                              bool(getattr(args, "quiet", False)))
+    return check.run_and_report(settings)
 
 
-def cmd_build(args: argparse.Namespace) -> int:
-    _apply_paths(args)
-    extracts = project.extracts_dir()
+def cmd_build(args: argparse.Namespace, paths: project.Paths | None = None) -> int:
+    from k12_inquiry.warehouse import ensure_not_in_use
+
+    paths = paths or _paths(args)
     started = time.perf_counter()
+    ensure_not_in_use(paths.warehouse)
     if args.skip_check:
-        status = _file_problems(extracts)
+        status = _file_problems(paths.extracts_dir)
     else:
-        status = cmd_check(args)
+        status = cmd_check(args, paths)
     if status != 0:
         return status
     dbt_args = ["build", "--fail-fast"] if args.fail_fast else ["build"]
@@ -129,17 +120,17 @@ def cmd_build(args: argparse.Namespace) -> int:
         dbt_args += ["--select", *args.select]
     if args.full_refresh:
         dbt_args.append("--full-refresh")
-    code = run_dbt(dbt_args)
+    code = run_dbt(dbt_args, paths)
     if code == 0:
         from k12_inquiry.quality import marts
 
-        code = marts.run(project.warehouse_path(), quiet=bool(getattr(args, "quiet", False)), command="k12 build")
+        code = marts.run(paths.warehouse, quiet=bool(getattr(args, "quiet", False)), command="k12 build")
         if code != 0:
-            print(f"k12 build: the warehouse {project.warehouse_path()} was built, but its marts failed the checks "
+            print(f"k12 build: the warehouse {paths.warehouse} was built, but its marts failed the checks "
                   "above; do not use or share the indicators until they pass (k12 check --marts).", file=sys.stderr)
             return code
     print(f"k12 build: {'done' if code == 0 else 'FAILED'} in {time.perf_counter() - started:.0f} s; "
-          f"warehouse {project.warehouse_path()}")
+          f"warehouse {paths.warehouse}")
     return 0 if code == 0 else EXIT_BUILD_FAILED
 
 
@@ -149,38 +140,34 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     from k12_inquiry import refresh
     from k12_inquiry.quality import check
 
-    _apply_paths(args)
+    paths = _paths(args)
     started = time.perf_counter()
-    plan = refresh.plan(project.extracts_dir(), project.warehouse_path(), project.cache_dir())
+    plan = refresh.plan(paths.extracts_dir, paths.warehouse, paths.cache_dir)
     for problem in plan.file_problems:
         print(problem.format(), file=sys.stderr)
     if any(problem.severity == "error" for problem in plan.file_problems):
-        print(f"k12 refresh: file-level problem(s) in {project.extracts_dir()}; nothing was refreshed. "
+        print(f"k12 refresh: file-level problem(s) in {paths.extracts_dir}; nothing was refreshed. "
               "Fix the file(s) named above and run k12 refresh again.", file=sys.stderr)
         return EXIT_FILE_PROBLEM
     if plan.full_build_reason:
         print(f"k12 refresh: {plan.full_build_reason}; running the full build (k12 build) instead.")
-        return cmd_build(argparse.Namespace(extracts=None, warehouse=None, max_bad_share=args.max_bad_share,
-                                            quiet=True, skip_check=False, fail_fast=False, select=None,
-                                            full_refresh=False))
+        return cmd_build(argparse.Namespace(max_bad_share=args.max_bad_share, quiet=True, skip_check=False,
+                                            fail_fast=False, select=None, full_refresh=False), paths)
     if not plan.has_work:
         print(f"k12 refresh: no new, changed or removed attendance file since the last build; nothing to do "
               f"({time.perf_counter() - started:.1f} s).")
         return 0
     timings = {"find new files": plan.seconds}
     t = time.perf_counter()
-    settings = check.CheckSettings.from_environment(max_bad_share=args.max_bad_share, quiet=True)
+    settings = check.CheckSettings.from_paths(paths, max_bad_share=args.max_bad_share, quiet=True)
     settings.only_files = frozenset(plan.new_files)
     status = check.run_and_report(settings)
     timings["check new files"] = time.perf_counter() - t
     if status != 0:
         return status
     t = time.perf_counter()
-    os.environ[refresh.REFRESH_ENV] = "1"
-    try:
-        code = run_dbt(["run", "--select", f"tag:{refresh.REFRESH_TAG}"], quiet=True)
-    finally:
-        os.environ.pop(refresh.REFRESH_ENV, None)
+    code = run_dbt(["run", "--select", f"tag:{refresh.REFRESH_TAG}"], paths, quiet=True,
+                   extra_env={refresh.REFRESH_ENV: "1"})
     timings["dbt run of the daily_refresh models"] = time.perf_counter() - t
     changes = ([f"{len(plan.new_files)} new or changed file(s): {', '.join(plan.new_files)}"] if plan.new_files else []) \
         + ([f"{len(plan.removed_files)} removed: {', '.join(plan.removed_files)}"] if plan.removed_files else [])
@@ -193,8 +180,8 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from k12_inquiry import summary
 
-    os.environ.setdefault("K12_EXTRACTS_DIR", str(project.extracts_dir()))
-    extracts = project.extracts_dir()
+    paths = _paths(args)
+    extracts = paths.extracts_dir
     timings: dict[str, float] = {}
     wanted = {"students": args.students, "years": args.years, "seed": args.seed}
     marker = extracts / "_generation.json"
@@ -216,13 +203,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     # above 5 % (K12_MAX_BAD_SHARE)
     print(f"k12 demo: the demo district has planted faults in every file; this check accepts up to "
           f"{DEMO_MAX_BAD_SHARE:.0%} bad rows per file (your own files: 5 % by default).")
-    status = cmd_check(argparse.Namespace(extracts=str(extracts), warehouse=None, max_bad_share=DEMO_MAX_BAD_SHARE,
-                                          quiet=False))
+    status = cmd_check(argparse.Namespace(max_bad_share=DEMO_MAX_BAD_SHARE, quiet=False), paths)
     timings["check"] = time.perf_counter() - t
     if status != 0:
         return status
     t = time.perf_counter()
-    code = run_dbt(["build"])
+    code = run_dbt(["build"], paths)
     timings["dbt build"] = time.perf_counter() - t
     if code != 0:
         print("k12 demo: dbt build failed; see the messages above and logs/dbt.log", file=sys.stderr)
@@ -230,19 +216,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from k12_inquiry.quality import marts
 
     t = time.perf_counter()
-    status = marts.run(project.warehouse_path(), command="k12 demo")
+    status = marts.run(paths.warehouse, command="k12 demo")
     timings["marts check"] = time.perf_counter() - t
     if status != 0:
         return status
     t = time.perf_counter()
-    extra = summary.after_build_steps()
+    extra = summary.after_build_steps(paths)
     for name, step in extra:
         t = time.perf_counter()
         step_code = step()
         timings[name] = time.perf_counter() - t
         if step_code != 0:
             return step_code
-    print(summary.build_summary(timings))
+    print(summary.build_summary(timings, paths))
     return 0
 
 
@@ -251,7 +237,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from k12_inquiry import reports
     from k12_inquiry.warehouse import ParameterError, Warehouse, WarehouseInUse, WarehouseNotFound
 
-    _apply_paths(args)
+    paths = _paths(args)
     names = args.notebook or list(reports.NOTEBOOKS)
     unknown = [name for name in names if name not in reports.available()]
     if unknown:
@@ -259,17 +245,17 @@ def cmd_report(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_USAGE
     try:
-        with Warehouse(project.warehouse_path()) as warehouse:    # check the parameters before starting kernels
+        with Warehouse(paths.warehouse) as warehouse:    # check the parameters before starting kernels
             warehouse.resolve_school_year(args.school_year)
             warehouse.resolve_school(args.school)
             if args.group:
                 warehouse.resolve_student_group(args.group)
-    except (WarehouseNotFound, WarehouseInUse, ParameterError) as error:
+    except (WarehouseNotFound, ParameterError) as error:
         print(f"k12 report: {error}", file=sys.stderr)
         return EXIT_USAGE
-    parameters = {"warehouse": str(project.warehouse_path()), "school_year": args.school_year,
+    parameters = {"warehouse": str(paths.warehouse), "school_year": args.school_year,
                   "school": args.school, "student_group": args.group.upper() if args.group else None}
-    output_dir = Path(args.out).resolve() if args.out else project.reports_dir()
+    output_dir = paths.reports_dir
     started = time.perf_counter()
     print(f"k12 report: executing {len(names)} notebook(s) into {output_dir}")
     results = reports.run_reports(names, parameters, output_dir)
@@ -280,7 +266,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_dbt(args: argparse.Namespace) -> int:
-    return run_dbt(args.dbt_args)
+    return run_dbt(args.dbt_args, _paths(args))
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -299,7 +285,7 @@ def cmd_catalog(args: argparse.Namespace) -> int:
 
     try:
         if args.check:
-            unlisted, unnamed = catalog_sync.check(project.project_dir())
+            unlisted, unnamed = catalog_sync.check(_paths(args).project_dir)
             for name in unlisted:
                 print(f"k12 catalog: {name} is named by {catalog_sync.CATALOG} but not stacked by "
                       f"{catalog_sync.UNION_MODEL}; run `k12 catalog sync`")
@@ -307,7 +293,7 @@ def cmd_catalog(args: argparse.Namespace) -> int:
                 print(f"k12 catalog: {name} is stacked by {catalog_sync.UNION_MODEL} but named by no catalog row; "
                       "run `k12 catalog sync`")
             return EXIT_USAGE if unlisted or unnamed else 0
-        result = catalog_sync.sync(project.project_dir())
+        result = catalog_sync.sync(_paths(args).project_dir)
     except catalog_sync.CatalogError as error:
         print(f"k12 catalog: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -408,9 +394,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from k12_inquiry.warehouse import WarehouseInUse
+
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
+    except WarehouseInUse as error:         # one message for every command, never a traceback
+        print(f"k12 {args.command}: {error}", file=sys.stderr)
+        return EXIT_WAREHOUSE_IN_USE
     except KeyboardInterrupt:
         return 130
 

@@ -23,7 +23,6 @@ through `display.format_table`, which prints "*" for suppressed values.
 
 from __future__ import annotations
 
-import functools
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,7 +30,6 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
-import yaml
 
 from k12_inquiry import project
 
@@ -44,25 +42,9 @@ IS_SUPPRESSED = "is_suppressed"
 
 # --- the project's thresholds (dbt vars) ----------------------------------------------------
 
-@functools.lru_cache(maxsize=4)
-def _dbt_vars(project_file: str) -> dict:
-    path = Path(project_file)
-    if not path.exists():
-        return {}
-    content = yaml.safe_load(path.read_text()) or {}
-    return content.get("vars", {}) or {}
-
-
 def dbt_var(name: str, default):
-    """A literal value of `vars:` in the project's `dbt_project.yml`, else `default`.
-
-    Jinja-templated values (those dbt reads from the environment) are not evaluated; the
-    default is returned for them.
-    """
-    value = _dbt_vars(str(project.project_dir() / "dbt_project.yml")).get(name, default)
-    if isinstance(value, str) and "{{" in value:
-        return default
-    return value
+    """A var of the project's dbt_project.yml (the one reader: `project.dbt_var`)."""
+    return project.dbt_var(name, default)
 
 
 def suppression_minimum_n() -> int:

@@ -30,10 +30,15 @@ from pathlib import Path
 import duckdb
 
 from k12_inquiry import contract, raw
+from k12_inquiry.warehouse import connect
 
 ATTENDANCE = "ATTENDANCE"
 REFRESH_TAG = "daily_refresh"
 REFRESH_ENV = "K12_DAILY_REFRESH"
+# the dbt model holding each loaded attendance line with its file's fingerprint (the model
+# of models/1_staging/sis/base/; tests/test_refresh.py checks it is a daily_refresh model)
+ATTENDANCE_BASE_MODEL = "base_sis__attendance_days"
+DQ_RECONCILIATION = "data_quality.dq_reconciliation"   # written by k12 check (k12_inquiry.quality.report)
 
 
 @dataclass
@@ -50,15 +55,26 @@ class RefreshPlan:
         return bool(self.new_files or self.removed_files)
 
 
+def _relation_of_model(con: duckdb.DuckDBPyConnection, model: str) -> str | None:
+    """The schema-qualified table a dbt model was built into, found by the model's name (its
+    schema is dbt_project.yml's to choose), or None when the warehouse has no such table."""
+    found = con.execute("select table_schema from information_schema.tables where table_name = ? order by 1",
+                        [model]).fetchall()
+    return f'"{found[0][0]}"."{model}"' if found else None
+
+
 def _loaded_state(warehouse: Path) -> tuple[set[tuple[str, str]], dict[str, str]] | None:
-    """(ATTENDANCE files loaded, {file: fingerprint} of the last check), or None without a build."""
+    """(ATTENDANCE files loaded, {file: fingerprint} of the last check), or None without a
+    complete build. A warehouse locked by another process raises WarehouseInUse."""
     if not warehouse.exists():
         return None
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = connect(warehouse, read_only=True)
     try:
-        loaded = set(con.execute(
-            "select distinct source_file, file_fingerprint from staging.base_sis__attendance_days").fetchall())
-        checked = dict(con.execute("select file, file_fingerprint from data_quality.dq_reconciliation").fetchall())
+        relation = _relation_of_model(con, ATTENDANCE_BASE_MODEL)
+        if relation is None:
+            return None
+        loaded = set(con.execute(f"select distinct source_file, file_fingerprint from {relation}").fetchall())
+        checked = dict(con.execute(f"select file, file_fingerprint from {DQ_RECONCILIATION}").fetchall())
     except duckdb.CatalogException:
         return None
     finally:

@@ -204,11 +204,11 @@ li{{margin:14px 0}} span{{color:#555}}</style></head><body>
     return path
 
 
-def demo_steps() -> list[tuple[str, Callable[[], int]]]:
-    """Steps `k12 demo` runs after `dbt build`: execute every notebook into reports/."""
+def demo_steps(paths: project.Paths) -> list[tuple[str, Callable[[], int]]]:
+    """Steps `k12 demo` runs after `dbt build`: execute every notebook into the reports folder."""
     def reports() -> int:
-        print(f"k12 demo: executing the inquiry notebooks into {project.reports_dir()} ...")
-        results = run_reports(parameters={"warehouse": str(project.warehouse_path())})
+        print(f"k12 demo: executing the inquiry notebooks into {paths.reports_dir} ...")
+        results = run_reports(parameters={"warehouse": str(paths.warehouse)}, output_dir=paths.reports_dir)
         return 0 if all(r.error is None for r in results) else 1
 
     return [("reports", reports)]

@@ -4,26 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import duckdb
-
 from k12_inquiry import project
+from k12_inquiry.warehouse import connect
 
 
-def after_build_steps() -> list[tuple[str, Callable[[], int]]]:
+def after_build_steps(paths: project.Paths) -> list[tuple[str, Callable[[], int]]]:
     """Steps that run after `dbt build` in `k12 demo` (reports are added here)."""
     steps: list[tuple[str, Callable[[], int]]] = []
     try:
         from k12_inquiry.reports import demo_steps
     except ImportError:
         return steps
-    steps.extend(demo_steps())
+    steps.extend(demo_steps(paths))
     return steps
 
 
-def build_summary(timings: dict[str, float]) -> str:
-    warehouse = project.warehouse_path()
+def build_summary(timings: dict[str, float], paths: project.Paths) -> str:
+    warehouse = paths.warehouse
     lines = ["", "k12-inquiry demo: done", f"  warehouse  {warehouse}"]
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with connect(warehouse, read_only=True) as con:
         rows = con.execute("""
             select schema_name, table_name, estimated_size
             from duckdb_tables()
@@ -38,7 +37,7 @@ def build_summary(timings: dict[str, float]) -> str:
     lines.extend(f"               {entry}" for entry in marts)
     if "reference" in by_schema:
         lines.append(f"  reference  {len(by_schema['reference'])} seed tables (code sets, cut points, contract)")
-    reports = project.reports_dir()
+    reports = paths.reports_dir
     if (reports / "index.html").exists():
         lines.append(f"  reports    {(reports / 'index.html').as_uri()}")
     if (reports / "data-quality" / "index.html").exists():

@@ -35,7 +35,39 @@ class WarehouseNotFound(FileNotFoundError):
 
 
 class WarehouseInUse(RuntimeError):
-    """Another process holds the warehouse's write lock (DuckDB allows one writer or many readers)."""
+    """Another process holds the warehouse's lock (DuckDB allows one writer or many readers)."""
+
+
+def in_use_message(path: Path) -> str:
+    return (f"the warehouse {path} is in use by another process (a running `k12 build`, `k12 refresh` or `k12 check`, "
+            f"or a notebook or DuckDB session that has it open): wait for it to finish or close it, then run the "
+            f"command again.")
+
+
+def connect(path: str | Path, *, read_only: bool = True, config: dict | None = None) -> duckdb.DuckDBPyConnection:
+    """The one place that opens the warehouse file. Read-only by default (a missing file is
+    WarehouseNotFound); read-write creates its folder. A lock held by another process is
+    WarehouseInUse with a message that says what to do, never DuckDB's IOException."""
+    path = Path(path).expanduser().resolve()
+    if read_only and not path.exists():
+        raise WarehouseNotFound(f"No warehouse at {path}: build one with `make demo` or `k12 build`, "
+                                f"or pass the path of a built warehouse (--warehouse or K12_WAREHOUSE).")
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return duckdb.connect(str(path), read_only=read_only, config=config or {})
+    except duckdb.IOException as error:
+        if "lock" in str(error).lower():
+            raise WarehouseInUse(in_use_message(path)) from None
+        raise
+
+
+def ensure_not_in_use(path: str | Path) -> None:
+    """Raise WarehouseInUse now when another process holds the warehouse (before a long
+    step, such as dbt, would fail on it with a traceback of its own)."""
+    path = Path(path)
+    if path.exists():
+        connect(path, read_only=False).close()
 
 
 class ParameterError(ValueError):
@@ -54,7 +86,7 @@ class Warehouse:
         if not self.path.exists():
             raise WarehouseNotFound(
                 f"No warehouse at {self.path}: build one with `make demo` or `k12 build`, "
-                f"or pass the path of a built warehouse (K12_WAREHOUSE).")
+                f"or pass the path of a built warehouse (--warehouse or K12_WAREHOUSE).")
         self._connection: duckdb.DuckDBPyConnection | None = None
         self._lock = threading.Lock()
 
@@ -64,12 +96,7 @@ class Warehouse:
     def connection(self) -> duckdb.DuckDBPyConnection:
         """The read-only DuckDB connection (opened on first use)."""
         if self._connection is None:
-            try:
-                self._connection = duckdb.connect(str(self.path), read_only=True)
-            except duckdb.IOException as error:
-                raise WarehouseInUse(
-                    f"The warehouse {self.path} is open for writing by another process (a dbt build or k12 check?): "
-                    f"wait for it to finish, then run the report again. ({error})") from None
+            self._connection = connect(self.path, read_only=True)
         return self._connection
 
     def close(self) -> None:

@@ -235,7 +235,7 @@ def test_a_warehouse_open_in_another_process_is_reported(one_year, check, tmp_pa
         holder.stdin.close()
         holder.wait(timeout=30)
     assert code == cli.EXIT_WAREHOUSE_IN_USE == 5
-    assert "Traceback" not in err and "open in another process" in err
+    assert "Traceback" not in err and "in use by another process" in err
 
 
 # --- the raw views' trim ------------------------------------------------------------------------

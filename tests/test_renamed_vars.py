@@ -76,3 +76,20 @@ def test_the_default_comes_from_dbt_project_yml(work, clean_district):
     days, output = compiled_minimum_days(work / "default", clean_district, None)
     assert days == project_vars()[NEW_NAME]
     assert "Deprecated" not in output
+
+
+def test_the_python_reader_honours_the_old_name_with_one_warning(caplog):
+    from k12_inquiry import project
+
+    with caplog.at_level("WARNING", logger="k12_inquiry"):
+        assert project.dbt_var(NEW_NAME, overrides={OLD_NAME: 9}) == 9
+        assert project.dbt_var(NEW_NAME, overrides={OLD_NAME: 9}) == 9
+    lines = [r.getMessage() for r in caplog.records if "Deprecated: var" in r.getMessage()]
+    assert len(lines) == 1 and OLD_NAME in lines[0] and NEW_NAME in lines[0]
+    assert project.dbt_var(NEW_NAME) == project_vars()[NEW_NAME]
+
+
+def test_python_has_one_reader_of_dbt_project_yml():
+    readers = [path.relative_to(PROJECT_DIR) for path in (PROJECT_DIR / "k12_inquiry").rglob("*.py")
+               if '"dbt_project.yml"' in path.read_text()]
+    assert [str(path) for path in readers] == ["k12_inquiry/project.py"]

@@ -73,12 +73,20 @@ class CheckSettings:
     @classmethod
     def from_environment(cls, extracts: str | Path | None = None, warehouse: str | Path | None = None,
                          max_bad_share: float | None = None, quiet: bool = False) -> CheckSettings:
+        """Settings for these paths (or the defaults of `project.Paths.resolve`)."""
+        return cls.from_paths(project.Paths.resolve(extracts, warehouse), max_bad_share, quiet)
+
+    @classmethod
+    def from_paths(cls, paths: project.Paths, max_bad_share: float | None = None,
+                   quiet: bool = False) -> CheckSettings:
+        """Settings for the paths a command resolved; tuning knobs (chunk sizes, workers,
+        memory) from their K12_DQ_* environment variables, else the defaults above."""
         env = os.environ
         return cls(
-            extracts_dir=Path(extracts).resolve() if extracts else project.extracts_dir(),
-            warehouse=Path(warehouse).resolve() if warehouse else project.warehouse_path(),
-            cache_dir=project.cache_dir(),
-            reports_dir=project.reports_dir(),
+            extracts_dir=paths.extracts_dir,
+            warehouse=paths.warehouse,
+            cache_dir=paths.cache_dir,
+            reports_dir=paths.reports_dir,
             max_bad_share=max_bad_share if max_bad_share is not None
             else float(env.get("K12_MAX_BAD_SHARE", DEFAULT_MAX_BAD_SHARE)),
             chunk_rows=int(env.get("K12_DQ_CHUNK_ROWS", DEFAULT_CHUNK_ROWS)),
@@ -158,9 +166,8 @@ def run_and_report(settings: CheckSettings) -> int:
         return EXIT_USAGE
     try:
         outcome = run_check(settings)
-    except report.WarehouseBusyError:
-        print(f"k12 check: the warehouse {settings.warehouse} is open in another process (dbt, a notebook); "
-              "close it and run k12 check again. The warehouse tables were not written.", file=sys.stderr)
+    except report.WarehouseBusyError as error:
+        print(f"k12 check: {error} The warehouse tables were not written.", file=sys.stderr)
         return EXIT_WAREHOUSE_IN_USE
     except UnreadableFileError as error:
         print(error.problem.format(), file=sys.stderr)

@@ -118,10 +118,8 @@ MART_RULES: dict[str, rules.Rule] = {rule.name: rule for rule in (
 
 # --- where the marts are ----------------------------------------------------------------------
 
-@functools.lru_cache(maxsize=1)
 def _dbt_project() -> dict:
-    with (project.project_dir() / "dbt_project.yml").open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    return project.dbt_project()
 
 
 def marts_schema() -> str:
@@ -665,12 +663,9 @@ def check_marts(warehouse: Path, reports_dir: Path, *, cache_dir: Path | None = 
 
 
 def _connect_read_only(warehouse: Path) -> duckdb.DuckDBPyConnection:
-    try:
-        return duckdb.connect(str(warehouse), read_only=True)
-    except duckdb.IOException as error:
-        if "lock" in str(error).lower():
-            raise report.WarehouseBusyError(str(error)) from error
-        raise
+    from k12_inquiry.warehouse import connect
+
+    return connect(warehouse, read_only=True)
 
 
 def _findings(batches: list[MergedBatch]) -> list[MartsFinding]:
@@ -807,9 +802,8 @@ def run(warehouse: Path | None = None, *, quiet: bool = False, command: str = "k
         outcome = check_marts(warehouse, project.reports_dir(), cache_dir=project.cache_dir(),
                               sample_size=int(env.get("K12_DQ_SAMPLE_SIZE", DEFAULT_SAMPLE_SIZE)),
                               chunk_rows=int(env.get("K12_DQ_CHUNK_ROWS", DEFAULT_CHUNK_ROWS)))
-    except report.WarehouseBusyError:
-        print(f"{command}: the warehouse {warehouse} is open in another process (dbt, a notebook); close it and run "
-              "k12 check --marts again.", file=sys.stderr)
+    except report.WarehouseBusyError as error:
+        print(f"{command}: {error}", file=sys.stderr)
         return EXIT_WAREHOUSE_IN_USE
     except MartsUnavailableError as error:
         print(f"{command}: {error}", file=sys.stderr)

@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from k12_inquiry.warehouse import WarehouseInUse, connect
 from k12_inquiry.quarantine import QUARANTINE_COLUMNS
 from k12_inquiry.quality import rules
 from k12_inquiry.quality.validate import MergedBatch, text_values
@@ -46,8 +47,8 @@ class FileInfo:
     masked_columns: frozenset[str]    # batch columns holding personal values
 
 
-class WarehouseBusyError(RuntimeError):
-    """The warehouse file is locked by another process (dbt, a notebook)."""
+# the warehouse's one "in use" error (k12_inquiry.warehouse), under the name this module used
+WarehouseBusyError = WarehouseInUse
 
 
 # --- quarantine ----------------------------------------------------------------------------
@@ -159,13 +160,7 @@ def result_rows(batches: list[MergedBatch], infos: dict[str, FileInfo], run_at: 
 
 
 def _connect_warehouse(warehouse: Path) -> duckdb.DuckDBPyConnection:
-    warehouse.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        return duckdb.connect(str(warehouse))
-    except duckdb.IOException as error:
-        if "lock" in str(error).lower():
-            raise WarehouseBusyError(str(error)) from error
-        raise
+    return connect(warehouse, read_only=False)
 
 
 def ensure_warehouse_writable(warehouse: Path) -> None:

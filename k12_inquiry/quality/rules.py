@@ -15,11 +15,9 @@ STAS day counts add up to the expected days) are the rules themselves.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from dataclasses import dataclass
 
-import yaml
 
 from k12_inquiry import project
 
@@ -115,10 +113,9 @@ def mask(value: str | None) -> str | None:
     return text[:MASK_VISIBLE_CHARACTERS] + "*" * max(len(text) - MASK_VISIBLE_CHARACTERS, 0)
 
 
-@functools.lru_cache(maxsize=1)
 def dbt_vars() -> dict:
-    with (project.project_dir() / "dbt_project.yml").open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle).get("vars", {})
+    """The project's vars (the one reader: `project.dbt_vars`)."""
+    return project.dbt_vars()
 
 
 def date_formats() -> list[str]:
