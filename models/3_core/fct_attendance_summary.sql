@@ -46,8 +46,7 @@ from_stas as (
         coalesce(absence_summaries.days_independent_study_ada, 0) as days_independent_study_ada
     from absence_summaries
     inner join student_ids
-        on absence_summaries.lea_code = student_ids.lea_code
-        and absence_summaries.ssid = student_ids.ssid
+        on {{ k12_same_student('absence_summaries', 'student_ids', student='ssid') }}
 ),
 
 from_daily as (

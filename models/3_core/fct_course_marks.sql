@@ -47,11 +47,9 @@ final as (
             and coalesce(letter_grades.is_c_or_better, false) as earns_ag_credit
     from marks
     inner join student_ids
-        on marks.lea_code = student_ids.lea_code
-        and marks.ssid = student_ids.ssid
+        on {{ k12_same_student('marks', 'student_ids', student='ssid') }}
     left join courses
-        on marks.lea_code = courses.lea_code
-        and marks.school_code = courses.school_code
+        on {{ k12_same_school('marks', 'courses') }}
         and marks.school_year = courses.school_year
         and marks.course_section_id = courses.course_section_id
         and marks.academic_term_code = courses.academic_term_code

@@ -76,8 +76,7 @@ by_year as (
         ) as recency_rank
     from student_years
     inner join periods
-        on student_years.lea_code = periods.lea_code
-        and student_years.ssid = periods.ssid
+        on {{ k12_same_student('student_years', 'periods', student='ssid') }}
         and periods.elas_start_date <= {{ k12_school_year_end('student_years.school_year') }}
 ),
 
@@ -115,12 +114,9 @@ clocked as (
         end as english_learner_clock_start_date
     from summarized
     left join first_el
-        on summarized.lea_code = first_el.lea_code
-        and summarized.ssid = first_el.ssid
+        on {{ k12_same_student('summarized', 'first_el', student='ssid') }}
     left join demographics
-        on summarized.lea_code = demographics.lea_code
-        and summarized.ssid = demographics.ssid
-        and summarized.school_year = demographics.school_year
+        on {{ k12_same_student_year('summarized', 'demographics', student='ssid') }}
 ),
 
 final as (

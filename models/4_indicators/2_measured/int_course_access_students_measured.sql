@@ -63,9 +63,7 @@ measured as (
         coalesce(student_courses.has_algebra_1_or_higher, 0) as meets
     from populations
     left join student_courses
-        on populations.lea_code = student_courses.lea_code
-        and populations.student_id = student_courses.student_id
-        and populations.school_year = student_courses.school_year
+        on {{ k12_same_student_year('populations', 'student_courses') }}
     where populations.grade_level_code = '{{ var("k12:middle_school_math_grade_level") }}'
 
     union all
@@ -80,9 +78,7 @@ measured as (
         coalesce(student_courses.has_advanced_placement, 0) as meets
     from populations
     left join student_courses
-        on populations.lea_code = student_courses.lea_code
-        and populations.student_id = student_courses.student_id
-        and populations.school_year = student_courses.school_year
+        on {{ k12_same_student_year('populations', 'student_courses') }}
     where populations.grade_level_code in ('{{ var("k12:ap_participation_grade_levels") | join("', '") }}')
 ),
 

@@ -86,9 +86,7 @@ linked as (
         {{ dbt.concat(['results.subject_code', "'-'", 'results.achievement_level']) }} as subject_achievement_level
     from by_entity
     inner join results
-        on by_entity.lea_code = results.lea_code
-        and by_entity.student_id = results.student_id
-        and by_entity.school_year = results.school_year
+        on {{ k12_same_student_year('by_entity', 'results') }}
         and by_entity.content_area_code = results.subject_code
     where by_entity.weighted_marks > 0
 ),

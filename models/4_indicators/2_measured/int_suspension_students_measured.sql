@@ -49,10 +49,7 @@ by_entity as (
         coalesce(school_suspension_days.suspension_days, 0) as suspension_days
     from school_enrollments
     left join school_suspension_days
-        on school_enrollments.lea_code = school_suspension_days.lea_code
-        and school_enrollments.school_code = school_suspension_days.school_code
-        and school_enrollments.student_id = school_suspension_days.student_id
-        and school_enrollments.school_year = school_suspension_days.school_year
+        on {{ k12_same_school_student_year('school_enrollments', 'school_suspension_days') }}
 
     union all
 
@@ -65,9 +62,7 @@ by_entity as (
         coalesce(lea_suspension_days.suspension_days, 0) as suspension_days
     from lea_enrollments
     left join lea_suspension_days
-        on lea_enrollments.lea_code = lea_suspension_days.lea_code
-        and lea_enrollments.student_id = lea_suspension_days.student_id
-        and lea_enrollments.school_year = lea_suspension_days.school_year
+        on {{ k12_same_student_year('lea_enrollments', 'lea_suspension_days') }}
 ),
 
 final as (
