@@ -13,6 +13,20 @@
     {{ dbt.concat([lea_code, "'-'", school_code]) }}
 {%- endmacro %}
 
+{#- The keys every fact carries, in this order: student_id; student_year_id, which joins
+    dim_student and bridge_student_group; lea_code, school_code; school_key, which joins
+    dim_school; school_year. `student_id` is the student id expression, `relation` the
+    relation holding lea_code, school_code and school_year (none: unqualified). -#}
+{% macro k12_fact_keys(student_id, relation=none) -%}
+    {%- set prefix = relation ~ '.' if relation else '' -%}
+        {{ student_id }} as student_id,
+        {{ k12_student_year_id(student_id, prefix ~ 'school_year') }} as student_year_id,
+        {{ prefix }}lea_code,
+        {{ prefix }}school_code,
+        {{ k12_school_key(prefix ~ 'lea_code', prefix ~ 'school_code') }} as school_key,
+        {{ prefix }}school_year
+{%- endmacro %}
+
 {#-
     The join condition "`left` and `right` are the same ..." for the grains models join on,
     each written once. A student is known by an SSID within its LEA (k12_student_id hashes

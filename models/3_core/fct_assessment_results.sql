@@ -133,12 +133,7 @@ continuity as (
 final as (
     select
         {{ k12_surrogate_key(['scored.lea_code', 'scored.ssid', 'scored.school_year', 'scored.subject_code']) }} as assessment_result_id,
-        scored.student_id,
-        {{ k12_student_year_id('scored.student_id', 'scored.school_year') }} as student_year_id,
-        scored.lea_code,
-        scored.school_code,
-        {{ k12_school_key('scored.lea_code', 'scored.school_code') }} as school_key,
-        scored.school_year,
+        {{ k12_fact_keys('scored.student_id', 'scored') }},
         scored.assessment_key,
         scored.subject_code,
         scored.test_family,

@@ -19,12 +19,7 @@ letter_grades as (
 final as (
     select
         {{ k12_surrogate_key(['marks.lea_code', 'marks.school_code', 'marks.school_year', 'marks.ssid', 'marks.course_section_id', 'marks.academic_term_code']) }} as course_mark_id,
-        student_ids.student_id,
-        {{ k12_student_year_id('student_ids.student_id', 'marks.school_year') }} as student_year_id,
-        marks.lea_code,
-        marks.school_code,
-        {{ k12_school_key('marks.lea_code', 'marks.school_code') }} as school_key,
-        marks.school_year,
+        {{ k12_fact_keys('student_ids.student_id', 'marks') }},
         courses.course_section_key,
         marks.course_section_id,
         marks.academic_term_code,

@@ -83,12 +83,7 @@ joined as (
 final as (
     select
         {{ k12_surrogate_key(['joined.lea_code', 'joined.school_code', 'joined.school_year', 'joined.incident_id', 'joined.ssid', 'joined.incident_result_code']) }} as discipline_result_id,
-        student_ids.student_id,
-        {{ k12_student_year_id('student_ids.student_id', 'joined.school_year') }} as student_year_id,
-        joined.lea_code,
-        joined.school_code,
-        {{ k12_school_key('joined.lea_code', 'joined.school_code') }} as school_key,
-        joined.school_year,
+        {{ k12_fact_keys('student_ids.student_id', 'joined') }},
         joined.incident_id,
         incidents.incident_date,
         incidents.incident_location,
