@@ -37,11 +37,8 @@ records_in_year as (
     from student_years
     inner join special_education
         on {{ k12_same_student('student_years', 'special_education', student='ssid') }}
-    where special_education.special_education_entry_date <= {{ k12_school_year_end('student_years.school_year') }}
-        and (
-            special_education.special_education_exit_date is null
-            or special_education.special_education_exit_date >= {{ k12_school_year_start('student_years.school_year') }}
-        )
+    where {{ k12_in_effect_during_school_year('special_education.special_education_entry_date',
+        'special_education.special_education_exit_date', 'student_years.school_year') }}
 ),
 
 alternate_assessment_takers as (

@@ -64,12 +64,9 @@ by_year as (
         periods.elas_start_date,
         periods.is_english_learner,
         periods.is_reclassified,
-        -- in effect at some time during the school year
-        periods.elas_start_date <= {{ k12_school_year_end('student_years.school_year') }}
-            and (
-                periods.next_start_date is null
-                or periods.next_start_date > {{ k12_school_year_start('student_years.school_year') }}
-            ) as is_in_effect_during_year,
+        -- a status lasts until the day before the next one starts
+        {{ k12_in_effect_during_school_year('periods.elas_start_date', dbt.dateadd('day', -1, 'periods.next_start_date'),
+            'student_years.school_year') }} as is_in_effect_during_year,
         row_number() over (
             partition by student_years.lea_code, student_years.ssid, student_years.school_year
             order by periods.elas_start_date desc, periods.elas_code
