@@ -1,6 +1,6 @@
 {#-
     Indicator populations shared by several indicator models, each named once (a predicate
-    on int_school_enrollments_summarized / int_lea_enrollments_summarized):
+    on int_indicator_enrollments_listed, or the school and LEA summaries it stacks):
     - k12_in_suspension_population(): the Suspension Rate's denominator (CDE suspratecal):
       cumulative enrolment (enrolled at least one day) in a grade of var
       k12:suspension_grade_levels; the PBIS discipline indicators use the same population.
@@ -19,4 +19,12 @@
     where period_type = 'to_date'
         and {{ k12_in_daily_refresh_years('school_year', years_before) }}
     {%- endif %}
+{%- endmacro %}
+
+{#- The entity rule of the per-student indicators: a student's record at a school (an
+    incident, a result) counts at that school and in the LEA. True when `entity`, a row with
+    entity_type and school_code (int_indicator_enrollments_listed), is the LEA or the
+    record's school; used with k12_same_student_year. -#}
+{% macro k12_counts_at_entity(entity, record) -%}
+    ({{ entity }}.entity_type = 'lea' or {{ entity }}.school_code = {{ record }}.school_code)
 {%- endmacro %}

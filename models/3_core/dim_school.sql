@@ -68,12 +68,10 @@ final as (
         enrolled_schools.last_school_year_with_enrollment
     from all_schools
     left join latest_directory
-        on all_schools.lea_code = latest_directory.lea_code
-        and all_schools.school_code = latest_directory.school_code
+        on {{ k12_same_school('all_schools', 'latest_directory') }}
         and latest_directory.recency_rank = 1
     left join enrolled_schools
-        on all_schools.lea_code = enrolled_schools.lea_code
-        and all_schools.school_code = enrolled_schools.school_code
+        on {{ k12_same_school('all_schools', 'enrolled_schools') }}
     left join school_types
         on latest_directory.school_type_code = school_types.school_type_code
     left join lea_types

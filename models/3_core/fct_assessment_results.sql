@@ -69,8 +69,7 @@ described as (
         {{ k12_census_day('test_scores.school_year') }} as census_day
     from test_scores
     inner join student_ids
-        on test_scores.lea_code = student_ids.lea_code
-        and test_scores.ssid = student_ids.ssid
+        on {{ k12_same_student('test_scores', 'student_ids', student='ssid') }}
     left join record_types
         on test_scores.caaspp_record_type = record_types.caaspp_record_type
     left join assessments
@@ -125,9 +124,7 @@ continuity as (
             as is_continuously_enrolled_in_lea
     from scored
     inner join periods
-        on scored.lea_code = periods.lea_code
-        and scored.ssid = periods.ssid
-        and scored.school_year = periods.school_year
+        on {{ k12_same_student_year('scored', 'periods', student='ssid') }}
         and periods.period_start_date <= scored.census_day
         and periods.period_end_date >= scored.test_start_date
     group by scored.lea_code, scored.ssid, scored.school_year, scored.subject_code
@@ -136,12 +133,7 @@ continuity as (
 final as (
     select
         {{ k12_surrogate_key(['scored.lea_code', 'scored.ssid', 'scored.school_year', 'scored.subject_code']) }} as assessment_result_id,
-        scored.student_id,
-        {{ k12_student_year_id('scored.student_id', 'scored.school_year') }} as student_year_id,
-        scored.lea_code,
-        scored.school_code,
-        {{ k12_school_key('scored.lea_code', 'scored.school_code') }} as school_key,
-        scored.school_year,
+        {{ k12_fact_keys('scored.student_id', 'scored') }},
         scored.assessment_key,
         scored.subject_code,
         scored.test_family,
@@ -169,18 +161,12 @@ final as (
         ) as is_english_learner_newcomer
     from scored
     left join continuity
-        on scored.lea_code = continuity.lea_code
-        and scored.ssid = continuity.ssid
-        and scored.school_year = continuity.school_year
+        on {{ k12_same_student_year('scored', 'continuity', student='ssid') }}
         and scored.subject_code = continuity.subject_code
     left join attributes
-        on scored.lea_code = attributes.lea_code
-        and scored.ssid = attributes.ssid
-        and scored.school_year = attributes.school_year
+        on {{ k12_same_student_year('scored', 'attributes', student='ssid') }}
     left join demographics
-        on scored.lea_code = demographics.lea_code
-        and scored.ssid = demographics.ssid
-        and scored.school_year = demographics.school_year
+        on {{ k12_same_student_year('scored', 'demographics', student='ssid') }}
 )
 
 select * from final

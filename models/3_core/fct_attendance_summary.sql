@@ -46,8 +46,7 @@ from_stas as (
         coalesce(absence_summaries.days_independent_study_ada, 0) as days_independent_study_ada
     from absence_summaries
     inner join student_ids
-        on absence_summaries.lea_code = student_ids.lea_code
-        and absence_summaries.ssid = student_ids.ssid
+        on {{ k12_same_student('absence_summaries', 'student_ids', student='ssid') }}
 ),
 
 from_daily as (
@@ -81,12 +80,7 @@ combined as (
 final as (
     select
         {{ k12_surrogate_key(['student_id', 'school_code', 'school_year', 'measure_source']) }} as attendance_summary_id,
-        student_id,
-        {{ k12_student_year_id('student_id', 'school_year') }} as student_year_id,
-        lea_code,
-        school_code,
-        {{ k12_school_key('lea_code', 'school_code') }} as school_key,
-        school_year,
+        {{ k12_fact_keys('student_id') }},
         measure_source,
         is_exempt_from_absence_summary,
         expected_attendance_days,

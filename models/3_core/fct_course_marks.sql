@@ -19,12 +19,7 @@ letter_grades as (
 final as (
     select
         {{ k12_surrogate_key(['marks.lea_code', 'marks.school_code', 'marks.school_year', 'marks.ssid', 'marks.course_section_id', 'marks.academic_term_code']) }} as course_mark_id,
-        student_ids.student_id,
-        {{ k12_student_year_id('student_ids.student_id', 'marks.school_year') }} as student_year_id,
-        marks.lea_code,
-        marks.school_code,
-        {{ k12_school_key('marks.lea_code', 'marks.school_code') }} as school_key,
-        marks.school_year,
+        {{ k12_fact_keys('student_ids.student_id', 'marks') }},
         courses.course_section_key,
         marks.course_section_id,
         marks.academic_term_code,
@@ -47,11 +42,9 @@ final as (
             and coalesce(letter_grades.is_c_or_better, false) as earns_ag_credit
     from marks
     inner join student_ids
-        on marks.lea_code = student_ids.lea_code
-        and marks.ssid = student_ids.ssid
+        on {{ k12_same_student('marks', 'student_ids', student='ssid') }}
     left join courses
-        on marks.lea_code = courses.lea_code
-        and marks.school_code = courses.school_code
+        on {{ k12_same_school('marks', 'courses') }}
         and marks.school_year = courses.school_year
         and marks.course_section_id = courses.course_section_id
         and marks.academic_term_code = courses.academic_term_code

@@ -44,8 +44,7 @@ final as (
         attendance_days.file_fingerprint
     from attendance_days
     inner join student_ids
-        on attendance_days.lea_code = student_ids.lea_code
-        and attendance_days.ssid = student_ids.ssid
+        on {{ k12_same_student('attendance_days', 'student_ids', student='ssid') }}
     left join attendance_codes
         on attendance_days.attendance_code = attendance_codes.attendance_code
 )

@@ -73,28 +73,17 @@ joined as (
         main_offenses.referral_reason
     from student_incidents
     left join results
-        on student_incidents.lea_code = results.lea_code
-        and student_incidents.school_code = results.school_code
-        and student_incidents.school_year = results.school_year
-        and student_incidents.incident_id = results.incident_id
+        on {{ k12_same_incident('student_incidents', 'results') }}
         and student_incidents.ssid = results.ssid
     left join main_offenses
-        on student_incidents.lea_code = main_offenses.lea_code
-        and student_incidents.school_code = main_offenses.school_code
-        and student_incidents.school_year = main_offenses.school_year
-        and student_incidents.incident_id = main_offenses.incident_id
+        on {{ k12_same_incident('student_incidents', 'main_offenses') }}
         and student_incidents.ssid = main_offenses.ssid
 ),
 
 final as (
     select
         {{ k12_surrogate_key(['joined.lea_code', 'joined.school_code', 'joined.school_year', 'joined.incident_id', 'joined.ssid', 'joined.incident_result_code']) }} as discipline_result_id,
-        student_ids.student_id,
-        {{ k12_student_year_id('student_ids.student_id', 'joined.school_year') }} as student_year_id,
-        joined.lea_code,
-        joined.school_code,
-        {{ k12_school_key('joined.lea_code', 'joined.school_code') }} as school_key,
-        joined.school_year,
+        {{ k12_fact_keys('student_ids.student_id', 'joined') }},
         joined.incident_id,
         incidents.incident_date,
         incidents.incident_location,
@@ -115,13 +104,9 @@ final as (
         joined.referral_reason
     from joined
     inner join student_ids
-        on joined.lea_code = student_ids.lea_code
-        and joined.ssid = student_ids.ssid
+        on {{ k12_same_student('joined', 'student_ids', student='ssid') }}
     left join incidents
-        on joined.lea_code = incidents.lea_code
-        and joined.school_code = incidents.school_code
-        and joined.school_year = incidents.school_year
-        and joined.incident_id = incidents.incident_id
+        on {{ k12_same_incident('joined', 'incidents') }}
     left join offense_codes
         on joined.main_offense_code = offense_codes.offense_code
     left join result_codes

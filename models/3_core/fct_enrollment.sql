@@ -7,12 +7,7 @@ enrollments as (
 final as (
     select
         enrollment_id,
-        student_id,
-        {{ k12_student_year_id('student_id', 'school_year') }} as student_year_id,
-        lea_code,
-        school_code,
-        {{ k12_school_key('lea_code', 'school_code') }} as school_key,
-        school_year,
+        {{ k12_fact_keys('student_id') }},
         grade_level_code,
         enrollment_status_code,
         enrollment_start_date,

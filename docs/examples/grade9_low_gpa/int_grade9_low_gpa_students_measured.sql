@@ -50,9 +50,7 @@ population as (
         student_gpas.grade_point_average
     from lea_enrollments
     inner join student_gpas
-        on lea_enrollments.lea_code = student_gpas.lea_code
-        and lea_enrollments.student_id = student_gpas.student_id
-        and lea_enrollments.school_year = student_gpas.school_year
+        on {{ k12_same_student_year('lea_enrollments', 'student_gpas') }}
 ),
 
 by_entity as (

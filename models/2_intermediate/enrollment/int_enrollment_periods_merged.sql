@@ -17,30 +17,25 @@ enrollments as (
         and effective_exit_date >= enrollment_start_date
 ),
 
+levels as (
+    -- continuity is computed at each record's school and in the LEA
+    select 'school' as entity_level
+    union all
+    select 'lea' as entity_level
+),
+
 records as (
     select
-        'school' as entity_level,
-        school_code as entity_code,
-        student_id,
-        lea_code,
-        ssid,
-        school_year,
-        enrollment_start_date,
-        effective_exit_date
+        levels.entity_level,
+        case when levels.entity_level = 'school' then enrollments.school_code else enrollments.lea_code end as entity_code,
+        enrollments.student_id,
+        enrollments.lea_code,
+        enrollments.ssid,
+        enrollments.school_year,
+        enrollments.enrollment_start_date,
+        enrollments.effective_exit_date
     from enrollments
-
-    union all
-
-    select
-        'lea' as entity_level,
-        lea_code as entity_code,
-        student_id,
-        lea_code,
-        ssid,
-        school_year,
-        enrollment_start_date,
-        effective_exit_date
-    from enrollments
+    cross join levels
 ),
 
 with_previous_end as (

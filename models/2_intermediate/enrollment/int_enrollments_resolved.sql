@@ -50,8 +50,7 @@ described as (
         coalesce(completions.is_non_graduate_completer, false) as is_non_graduate_completer
     from enrollments
     left join student_ids
-        on enrollments.lea_code = student_ids.lea_code
-        and enrollments.ssid = student_ids.ssid
+        on {{ k12_same_student('enrollments', 'student_ids', student='ssid') }}
     left join statuses
         on enrollments.enrollment_status_code = statuses.enrollment_status_code
     left join exit_reasons

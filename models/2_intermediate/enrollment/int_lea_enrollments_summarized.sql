@@ -60,9 +60,7 @@ final as (
         primary_school.grade_level_code
     from summarized
     inner join primary_school
-        on summarized.lea_code = primary_school.lea_code
-        and summarized.ssid = primary_school.ssid
-        and summarized.school_year = primary_school.school_year
+        on {{ k12_same_student_year('summarized', 'primary_school', student='ssid') }}
 )
 
 select * from final

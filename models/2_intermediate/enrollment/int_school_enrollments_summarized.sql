@@ -72,10 +72,7 @@ final as (
         not summarized.has_primary_or_short_term_enrollment as is_secondary_only
     from summarized
     inner join latest
-        on summarized.lea_code = latest.lea_code
-        and summarized.school_code = latest.school_code
-        and summarized.ssid = latest.ssid
-        and summarized.school_year = latest.school_year
+        on {{ k12_same_school_student_year('summarized', 'latest', student='ssid') }}
 )
 
 select * from final

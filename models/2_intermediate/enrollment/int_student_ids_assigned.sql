@@ -4,50 +4,31 @@
     Grain: one row per LEA and SSID.
 -#}
 
+{#- Every relation a student can appear in: the extracts with an SSID, and daily attendance
+    through its list of student-years (far fewer rows than the days). -#}
+{%- set relations_with_students = [
+    'stg_calpads__enrollments',
+    'stg_calpads__absence_summaries',
+    'stg_calpads__course_marks',
+    'stg_caaspp__test_scores',
+    'stg_calpads__incident_results',
+    'stg_calpads__incident_offenses',
+    'int_attendance_student_years_listed',
+] %}
+
 with
-
-enrollments as (
-    select lea_code, ssid from {{ ref('stg_calpads__enrollments') }}
+{% for relation in relations_with_students %}
+{{ relation }} as (
+    select lea_code, ssid from {{ ref(relation) }}
 ),
-
-absence_summaries as (
-    select lea_code, ssid from {{ ref('stg_calpads__absence_summaries') }}
-),
-
-course_marks as (
-    select lea_code, ssid from {{ ref('stg_calpads__course_marks') }}
-),
-
-test_scores as (
-    select lea_code, ssid from {{ ref('stg_caaspp__test_scores') }}
-),
-
-incident_results as (
-    select lea_code, ssid from {{ ref('stg_calpads__incident_results') }}
-),
-
-incident_offenses as (
-    select lea_code, ssid from {{ ref('stg_calpads__incident_offenses') }}
-),
-
-attendance_days as (
-    select lea_code, ssid from {{ ref('int_attendance_student_years_listed') }}
-),
-
+{% endfor %}
 all_students as (
-    select lea_code, ssid from enrollments
+    {%- for relation in relations_with_students %}
+    {%- if not loop.first %}
     union
-    select lea_code, ssid from absence_summaries
-    union
-    select lea_code, ssid from course_marks
-    union
-    select lea_code, ssid from test_scores
-    union
-    select lea_code, ssid from incident_results
-    union
-    select lea_code, ssid from incident_offenses
-    union
-    select lea_code, ssid from attendance_days
+    {%- endif %}
+    select lea_code, ssid from {{ relation }}
+    {%- endfor %}
 ),
 
 final as (

@@ -95,38 +95,22 @@ final as (
         coalesce(disabilities.took_alternate_assessment, false) as took_alternate_assessment
     from student_years
     left join lea_enrollments
-        on student_years.lea_code = lea_enrollments.lea_code
-        and student_years.ssid = lea_enrollments.ssid
-        and student_years.school_year = lea_enrollments.school_year
+        on {{ k12_same_student_year('student_years', 'lea_enrollments', student='ssid') }}
     left join other_school_records
-        on student_years.lea_code = other_school_records.lea_code
-        and student_years.ssid = other_school_records.ssid
-        and student_years.school_year = other_school_records.school_year
+        on {{ k12_same_student_year('student_years', 'other_school_records', student='ssid') }}
     left join latest_enrollment_records
-        on student_years.lea_code = latest_enrollment_records.lea_code
-        and student_years.ssid = latest_enrollment_records.ssid
-        and student_years.school_year = latest_enrollment_records.school_year
+        on {{ k12_same_student_year('student_years', 'latest_enrollment_records', student='ssid') }}
         and latest_enrollment_records.recency_rank = 1
     left join demographics
-        on student_years.lea_code = demographics.lea_code
-        and student_years.ssid = demographics.ssid
-        and student_years.school_year = demographics.school_year
+        on {{ k12_same_student_year('student_years', 'demographics', student='ssid') }}
     left join race_ethnicities
-        on student_years.lea_code = race_ethnicities.lea_code
-        and student_years.ssid = race_ethnicities.ssid
-        and student_years.school_year = race_ethnicities.school_year
+        on {{ k12_same_student_year('student_years', 'race_ethnicities', student='ssid') }}
     left join programs
-        on student_years.lea_code = programs.lea_code
-        and student_years.ssid = programs.ssid
-        and student_years.school_year = programs.school_year
+        on {{ k12_same_student_year('student_years', 'programs', student='ssid') }}
     left join english_learners
-        on student_years.lea_code = english_learners.lea_code
-        and student_years.ssid = english_learners.ssid
-        and student_years.school_year = english_learners.school_year
+        on {{ k12_same_student_year('student_years', 'english_learners', student='ssid') }}
     left join disabilities
-        on student_years.lea_code = disabilities.lea_code
-        and student_years.ssid = disabilities.ssid
-        and student_years.school_year = disabilities.school_year
+        on {{ k12_same_student_year('student_years', 'disabilities', student='ssid') }}
 )
 
 select * from final

@@ -76,9 +76,7 @@ final as (
         parent_rule.meets_parent_education_rule
     from ranked
     inner join parent_rule
-        on ranked.lea_code = parent_rule.lea_code
-        and ranked.ssid = parent_rule.ssid
-        and ranked.school_year = parent_rule.school_year
+        on {{ k12_same_student_year('ranked', 'parent_rule', student='ssid') }}
     where ranked.recency_rank = 1
 )
 

@@ -36,13 +36,9 @@ records_in_year as (
         ) as recency_rank
     from student_years
     inner join special_education
-        on student_years.lea_code = special_education.lea_code
-        and student_years.ssid = special_education.ssid
-    where special_education.special_education_entry_date <= {{ k12_school_year_end('student_years.school_year') }}
-        and (
-            special_education.special_education_exit_date is null
-            or special_education.special_education_exit_date >= {{ k12_school_year_start('student_years.school_year') }}
-        )
+        on {{ k12_same_student('student_years', 'special_education', student='ssid') }}
+    where {{ k12_in_effect_during_school_year('special_education.special_education_entry_date',
+        'special_education.special_education_exit_date', 'student_years.school_year') }}
 ),
 
 alternate_assessment_takers as (
@@ -69,9 +65,7 @@ final as (
         alternate_assessment_takers.ssid is not null as took_alternate_assessment
     from disability_records
     full outer join alternate_assessment_takers
-        on disability_records.lea_code = alternate_assessment_takers.lea_code
-        and disability_records.ssid = alternate_assessment_takers.ssid
-        and disability_records.school_year = alternate_assessment_takers.school_year
+        on {{ k12_same_student_year('disability_records', 'alternate_assessment_takers', student='ssid') }}
 )
 
 select * from final

@@ -64,20 +64,16 @@ by_year as (
         periods.elas_start_date,
         periods.is_english_learner,
         periods.is_reclassified,
-        -- in effect at some time during the school year
-        periods.elas_start_date <= {{ k12_school_year_end('student_years.school_year') }}
-            and (
-                periods.next_start_date is null
-                or periods.next_start_date > {{ k12_school_year_start('student_years.school_year') }}
-            ) as is_in_effect_during_year,
+        -- a status lasts until the day before the next one starts
+        {{ k12_in_effect_during_school_year('periods.elas_start_date', dbt.dateadd('day', -1, 'periods.next_start_date'),
+            'student_years.school_year') }} as is_in_effect_during_year,
         row_number() over (
             partition by student_years.lea_code, student_years.ssid, student_years.school_year
             order by periods.elas_start_date desc, periods.elas_code
         ) as recency_rank
     from student_years
     inner join periods
-        on student_years.lea_code = periods.lea_code
-        and student_years.ssid = periods.ssid
+        on {{ k12_same_student('student_years', 'periods', student='ssid') }}
         and periods.elas_start_date <= {{ k12_school_year_end('student_years.school_year') }}
 ),
 
@@ -115,12 +111,9 @@ clocked as (
         end as english_learner_clock_start_date
     from summarized
     left join first_el
-        on summarized.lea_code = first_el.lea_code
-        and summarized.ssid = first_el.ssid
+        on {{ k12_same_student('summarized', 'first_el', student='ssid') }}
     left join demographics
-        on summarized.lea_code = demographics.lea_code
-        and summarized.ssid = demographics.ssid
-        and summarized.school_year = demographics.school_year
+        on {{ k12_same_student_year('summarized', 'demographics', student='ssid') }}
 ),
 
 final as (

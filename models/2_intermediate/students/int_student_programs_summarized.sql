@@ -25,11 +25,8 @@ in_year as (
     from memberships
     inner join programs
         on memberships.education_program_code = programs.education_program_code
-    where memberships.program_start_date <= {{ k12_school_year_end('memberships.school_year') }}
-        and (
-            memberships.program_end_date is null
-            or memberships.program_end_date >= {{ k12_school_year_start('memberships.school_year') }}
-        )
+    where {{ k12_in_effect_during_school_year('memberships.program_start_date', 'memberships.program_end_date',
+        'memberships.school_year') }}
 ),
 
 final as (

@@ -63,9 +63,7 @@ final as (
             and coalesce(race_groups.race_group_count, 0) = 0 as has_blank_race_ethnicity
     from demographics
     left join race_groups
-        on demographics.lea_code = race_groups.lea_code
-        and demographics.ssid = race_groups.ssid
-        and demographics.school_year = race_groups.school_year
+        on {{ k12_same_student_year('demographics', 'race_groups', student='ssid') }}
 )
 
 select * from final

@@ -38,9 +38,7 @@ all_student_years as (
     select other_records.lea_code, other_records.ssid, other_records.school_year, false as has_enrollment_record
     from other_records
     left join lea_enrollments
-        on other_records.lea_code = lea_enrollments.lea_code
-        and other_records.ssid = lea_enrollments.ssid
-        and other_records.school_year = lea_enrollments.school_year
+        on {{ k12_same_student_year('other_records', 'lea_enrollments', student='ssid') }}
     where lea_enrollments.ssid is null
 ),
 
@@ -53,8 +51,7 @@ final as (
         all_student_years.has_enrollment_record
     from all_student_years
     inner join student_ids
-        on all_student_years.lea_code = student_ids.lea_code
-        and all_student_years.ssid = student_ids.ssid
+        on {{ k12_same_student('all_student_years', 'student_ids', student='ssid') }}
 )
 
 select * from final

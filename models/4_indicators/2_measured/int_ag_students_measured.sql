@@ -76,8 +76,7 @@ accumulated as (
         sum(ag_marks.semesters) as semesters
     from students
     inner join ag_marks
-        on students.lea_code = ag_marks.lea_code
-        and students.student_id = ag_marks.student_id
+        on {{ k12_same_student('students', 'ag_marks') }}
         and ag_marks.school_year <= students.school_year
     group by students.lea_code, students.student_id, students.school_year, ag_marks.ag_area_code
 ),
@@ -99,9 +98,7 @@ on_track_population as (
         lea_enrollments.grade_level_code
     from lea_enrollments
     inner join students
-        on lea_enrollments.lea_code = students.lea_code
-        and lea_enrollments.student_id = students.student_id
-        and lea_enrollments.school_year = students.school_year
+        on {{ k12_same_student_year('lea_enrollments', 'students') }}
     inner join first_mark_years
         on lea_enrollments.lea_code = first_mark_years.lea_code
     where lea_enrollments.is_enrolled_on_census_day
@@ -121,9 +118,7 @@ on_track as (
     inner join pace
         on on_track_population.grade_level_code = pace.grade_level_code
     left join accumulated_with_total
-        on on_track_population.lea_code = accumulated_with_total.lea_code
-        and on_track_population.student_id = accumulated_with_total.student_id
-        and on_track_population.school_year = accumulated_with_total.school_year
+        on {{ k12_same_student_year('on_track_population', 'accumulated_with_total') }}
         and pace.ag_area_code = accumulated_with_total.ag_area_code
     group by on_track_population.lea_code, on_track_population.primary_school_code, on_track_population.student_id,
         on_track_population.school_year
@@ -152,9 +147,7 @@ graduate_areas as (
     from graduates
     cross join areas
     left join accumulated
-        on graduates.lea_code = accumulated.lea_code
-        and graduates.student_id = accumulated.student_id
-        and graduates.school_year = accumulated.school_year
+        on {{ k12_same_student_year('graduates', 'accumulated') }}
         and areas.ag_area_code = accumulated.ag_area_code
 ),
 

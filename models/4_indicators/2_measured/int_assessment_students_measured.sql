@@ -21,42 +21,33 @@ results as (
         and grade_assessed in ({{ var('k12:academic_grades_assessed') | join(', ') }})
 ),
 
+entities as (
+    -- a record counts at the school where the student tested and in the LEA
+    select 'school' as entity_type
+    union all
+    select 'lea' as entity_type
+),
+
 by_entity as (
     select
-        'school' as entity_type,
-        lea_code,
-        school_code,
-        student_year_id,
-        school_year,
-        subject_code,
-        grade_assessed,
-        include_indicator,
-        counts_as_tested_for_participation,
-        distance_from_standard,
-        distance_from_standard_basis,
-        is_met_or_exceeded_standard,
-        is_english_learner_newcomer,
-        is_continuously_enrolled_at_school as is_continuously_enrolled
+        entities.entity_type,
+        results.lea_code,
+        case when entities.entity_type = 'school' then results.school_code end as school_code,
+        results.student_year_id,
+        results.school_year,
+        results.subject_code,
+        results.grade_assessed,
+        results.include_indicator,
+        results.counts_as_tested_for_participation,
+        results.distance_from_standard,
+        results.distance_from_standard_basis,
+        results.is_met_or_exceeded_standard,
+        results.is_english_learner_newcomer,
+        case when entities.entity_type = 'school' then results.is_continuously_enrolled_at_school
+            else results.is_continuously_enrolled_in_lea
+        end as is_continuously_enrolled
     from results
-
-    union all
-
-    select
-        'lea' as entity_type,
-        lea_code,
-        cast(null as {{ dbt.type_string() }}) as school_code,
-        student_year_id,
-        school_year,
-        subject_code,
-        grade_assessed,
-        include_indicator,
-        counts_as_tested_for_participation,
-        distance_from_standard,
-        distance_from_standard_basis,
-        is_met_or_exceeded_standard,
-        is_english_learner_newcomer,
-        is_continuously_enrolled_in_lea as is_continuously_enrolled
-    from results
+    cross join entities
 ),
 
 flagged as (

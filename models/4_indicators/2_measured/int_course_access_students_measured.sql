@@ -11,13 +11,8 @@
 
 with
 
-school_enrollments as (
-    select * from {{ ref('int_school_enrollments_summarized') }}
-    where is_enrolled_on_census_day
-),
-
-lea_enrollments as (
-    select * from {{ ref('int_lea_enrollments_summarized') }}
+enrollments as (
+    select * from {{ ref('int_indicator_enrollments_listed') }}
     where is_enrolled_on_census_day
 ),
 
@@ -43,47 +38,30 @@ student_courses as (
 ),
 
 populations as (
-    select 'school' as entity_type, lea_code, school_code, student_id, school_year, grade_level_code
-    from school_enrollments
+    select 'ALG8' as indicator_code, * from enrollments
+    where grade_level_code = '{{ var("k12:middle_school_math_grade_level") }}'
 
     union all
 
-    select 'lea' as entity_type, lea_code, cast(null as {{ dbt.type_string() }}) as school_code, student_id, school_year, grade_level_code
-    from lea_enrollments
+    select 'AP_PART' as indicator_code, * from enrollments
+    where grade_level_code in ('{{ var("k12:ap_participation_grade_levels") | join("', '") }}')
 ),
 
 measured as (
     select
-        'ALG8' as indicator_code,
+        populations.indicator_code,
         populations.entity_type,
         populations.lea_code,
         populations.school_code,
         populations.student_id,
         populations.school_year,
-        coalesce(student_courses.has_algebra_1_or_higher, 0) as meets
+        case populations.indicator_code
+            when 'ALG8' then coalesce(student_courses.has_algebra_1_or_higher, 0)
+            else coalesce(student_courses.has_advanced_placement, 0)
+        end as meets
     from populations
     left join student_courses
-        on populations.lea_code = student_courses.lea_code
-        and populations.student_id = student_courses.student_id
-        and populations.school_year = student_courses.school_year
-    where populations.grade_level_code = '{{ var("k12:middle_school_math_grade_level") }}'
-
-    union all
-
-    select
-        'AP_PART' as indicator_code,
-        populations.entity_type,
-        populations.lea_code,
-        populations.school_code,
-        populations.student_id,
-        populations.school_year,
-        coalesce(student_courses.has_advanced_placement, 0) as meets
-    from populations
-    left join student_courses
-        on populations.lea_code = student_courses.lea_code
-        and populations.student_id = student_courses.student_id
-        and populations.school_year = student_courses.school_year
-    where populations.grade_level_code in ('{{ var("k12:ap_participation_grade_levels") | join("', '") }}')
+        on {{ k12_same_student_year('populations', 'student_courses') }}
 ),
 
 final as (

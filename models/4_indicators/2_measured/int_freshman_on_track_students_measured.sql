@@ -88,13 +88,9 @@ population as (
             as is_on_track
     from lea_enrollments
     left join student_marks
-        on lea_enrollments.lea_code = student_marks.lea_code
-        and lea_enrollments.student_id = student_marks.student_id
-        and lea_enrollments.school_year = student_marks.school_year
+        on {{ k12_same_student_year('lea_enrollments', 'student_marks') }}
     left join transferred_out
-        on lea_enrollments.lea_code = transferred_out.lea_code
-        and lea_enrollments.student_id = transferred_out.student_id
-        and lea_enrollments.school_year = transferred_out.school_year
+        on {{ k12_same_student_year('lea_enrollments', 'transferred_out') }}
     where transferred_out.student_id is null
 ),
 

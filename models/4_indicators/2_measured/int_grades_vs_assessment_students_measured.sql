@@ -34,10 +34,18 @@ terms as (
     select * from {{ ref('academic_terms') }}
 ),
 
+entities as (
+    -- a mark counts at its school and in the LEA
+    select 'school' as entity_type
+    union all
+    select 'lea' as entity_type
+),
+
 weighted_marks as (
     select
+        entities.entity_type,
         marks.lea_code,
-        marks.school_code,
+        case when entities.entity_type = 'school' then marks.school_code end as school_code,
         marks.student_id,
         marks.school_year,
         marks.content_area_code,
@@ -45,13 +53,14 @@ weighted_marks as (
         marks.grade_points,
         case when marks.is_a_or_b then 1 else 0 end as is_a_or_b
     from marks
+    cross join entities
     left join terms
         on marks.academic_term_code = terms.academic_term_code
 ),
 
 by_entity as (
     select
-        'school' as entity_type,
+        entity_type,
         lea_code,
         school_code,
         student_id,
@@ -61,22 +70,7 @@ by_entity as (
         sum(mark_weight * grade_points) as weighted_grade_points,
         sum(mark_weight * is_a_or_b) as weighted_a_or_b_marks
     from weighted_marks
-    group by lea_code, school_code, student_id, school_year, content_area_code
-
-    union all
-
-    select
-        'lea' as entity_type,
-        lea_code,
-        cast(null as {{ dbt.type_string() }}) as school_code,
-        student_id,
-        school_year,
-        content_area_code,
-        sum(mark_weight) as weighted_marks,
-        sum(mark_weight * grade_points) as weighted_grade_points,
-        sum(mark_weight * is_a_or_b) as weighted_a_or_b_marks
-    from weighted_marks
-    group by lea_code, student_id, school_year, content_area_code
+    group by entity_type, lea_code, school_code, student_id, school_year, content_area_code
 ),
 
 linked as (
@@ -86,9 +80,7 @@ linked as (
         {{ dbt.concat(['results.subject_code', "'-'", 'results.achievement_level']) }} as subject_achievement_level
     from by_entity
     inner join results
-        on by_entity.lea_code = results.lea_code
-        and by_entity.student_id = results.student_id
-        and by_entity.school_year = results.school_year
+        on {{ k12_same_student_year('by_entity', 'results') }}
         and by_entity.content_area_code = results.subject_code
     where by_entity.weighted_marks > 0
 ),

@@ -12,62 +12,30 @@
 
 with
 
-school_enrollments as (
-    select * from {{ ref('int_school_enrollments_summarized') }}
+enrollments as (
+    select * from {{ ref('int_indicator_enrollments_listed') }}
     where {{ k12_in_suspension_population() }}
 ),
 
-lea_enrollments as (
-    select * from {{ ref('int_lea_enrollments_summarized') }}
-    where {{ k12_in_suspension_population() }}
-),
-
-discipline as (
+suspensions as (
     select * from {{ ref('fct_discipline') }}
     where is_suspension
 ),
 
-school_suspension_days as (
-    select lea_code, school_code, student_id, school_year, sum(coalesce(incident_result_duration_days, 0)) as suspension_days
-    from discipline
-    group by lea_code, school_code, student_id, school_year
-),
-
-lea_suspension_days as (
-    select lea_code, student_id, school_year, sum(coalesce(incident_result_duration_days, 0)) as suspension_days
-    from discipline
-    group by lea_code, student_id, school_year
-),
-
 by_entity as (
     select
-        'school' as entity_type,
-        school_enrollments.lea_code,
-        school_enrollments.school_code,
-        school_enrollments.student_id,
-        school_enrollments.school_year,
-        coalesce(school_suspension_days.suspension_days, 0) as suspension_days
-    from school_enrollments
-    left join school_suspension_days
-        on school_enrollments.lea_code = school_suspension_days.lea_code
-        and school_enrollments.school_code = school_suspension_days.school_code
-        and school_enrollments.student_id = school_suspension_days.student_id
-        and school_enrollments.school_year = school_suspension_days.school_year
-
-    union all
-
-    select
-        'lea' as entity_type,
-        lea_enrollments.lea_code,
-        cast(null as {{ dbt.type_string() }}) as school_code,
-        lea_enrollments.student_id,
-        lea_enrollments.school_year,
-        coalesce(lea_suspension_days.suspension_days, 0) as suspension_days
-    from lea_enrollments
-    left join lea_suspension_days
-        on lea_enrollments.lea_code = lea_suspension_days.lea_code
-        and lea_enrollments.student_id = lea_suspension_days.student_id
-        and lea_enrollments.school_year = lea_suspension_days.school_year
+        enrollments.entity_type,
+        enrollments.lea_code,
+        enrollments.school_code,
+        enrollments.student_id,
+        enrollments.school_year,
+        sum(coalesce(suspensions.incident_result_duration_days, 0)) as suspension_days
+    from enrollments
+    left join suspensions
+        on {{ k12_same_student_year('enrollments', 'suspensions') }}
+        and {{ k12_counts_at_entity('enrollments', 'suspensions') }}
+    group by enrollments.entity_type, enrollments.lea_code, enrollments.school_code, enrollments.student_id,
+        enrollments.school_year
 ),
 
 final as (

@@ -125,8 +125,7 @@ described as (
             as n_size
     from with_all_students
     left join schools
-        on with_all_students.lea_code = schools.lea_code
-        and with_all_students.school_code = schools.school_code
+        on {{ k12_same_school('with_all_students', 'schools') }}
     left join leas
         on with_all_students.lea_code = leas.lea_code
     left join student_groups
