@@ -21,14 +21,20 @@
 with
 
 absence_summaries as (
+    -- a summary that is not exempt (STAS) and expects at least one day
     select * from {{ ref('fct_attendance_summary') }}
+    where not is_exempt_from_absence_summary
+        and expected_attendance_days > 0
 ),
 
 school_enrollments as (
+    -- a primary or short-term enrolment at the school
     select * from {{ ref('fct_school_enrollment_summary') }}
+    where has_primary_or_short_term_enrollment
 ),
 
 counted_summaries as (
+    -- two summaries of a student at a school in a year are summed
     select
         absence_summaries.student_id,
         absence_summaries.student_year_id,
@@ -44,9 +50,6 @@ counted_summaries as (
     inner join school_enrollments
         on absence_summaries.school_key = school_enrollments.school_key
         and absence_summaries.student_year_id = school_enrollments.student_year_id
-    where not absence_summaries.is_exempt_from_absence_summary
-        and school_enrollments.has_primary_or_short_term_enrollment
-        and absence_summaries.expected_attendance_days > 0
     group by absence_summaries.student_id, absence_summaries.student_year_id, absence_summaries.lea_code,
         absence_summaries.school_code, absence_summaries.school_key, absence_summaries.school_year,
         absence_summaries.measure_source, school_enrollments.grade_level_code

@@ -88,10 +88,7 @@ student_schools as (
         min(marks_by_position.position_day) as first_position_day
     from marks_by_position
     inner join school_enrollments
-        on marks_by_position.lea_code = school_enrollments.lea_code
-        and marks_by_position.school_code = school_enrollments.school_code
-        and marks_by_position.student_id = school_enrollments.student_id
-        and marks_by_position.school_year = school_enrollments.school_year
+        on {{ k12_same_school_student_year('marks_by_position', 'school_enrollments') }}
     group by marks_by_position.lea_code, marks_by_position.school_code, marks_by_position.student_id, marks_by_position.school_year
 ),
 
@@ -129,10 +126,7 @@ running as (
         ) as absence_days_so_far
     from spine
     left join marks_by_position
-        on spine.lea_code = marks_by_position.lea_code
-        and spine.school_code = marks_by_position.school_code
-        and spine.student_id = marks_by_position.student_id
-        and spine.school_year = marks_by_position.school_year
+        on {{ k12_same_school_student_year('spine', 'marks_by_position') }}
         and spine.as_of_instructional_day = marks_by_position.position_day
 ),
 
