@@ -108,7 +108,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     if getattr(args, "marts", False):
         from k12_inquiry.quality import marts
 
-        return marts.run(project.warehouse_path(), quiet=bool(getattr(args, "quiet", False)))
+        return marts.run(project.warehouse_path(), lambda dbt_args: run_dbt(dbt_args, quiet=True),
+                         quiet=bool(getattr(args, "quiet", False)))
     from k12_inquiry.quality import check
 
     return check.main(args)
@@ -129,15 +130,17 @@ def cmd_build(args: argparse.Namespace) -> int:
         dbt_args += ["--select", *args.select]
     if args.full_refresh:
         dbt_args.append("--full-refresh")
+    dbt_started = time.time()
     code = run_dbt(dbt_args)
-    if code == 0:
-        from k12_inquiry.quality import marts
+    from k12_inquiry.quality import marts
 
-        code = marts.run(project.warehouse_path(), quiet=bool(getattr(args, "quiet", False)), command="k12 build")
-        if code != 0:
-            print(f"k12 build: the warehouse {project.warehouse_path()} was built, but its marts failed the checks "
-                  "above; do not use or share the indicators until they pass (k12 check --marts).", file=sys.stderr)
-            return code
+    marts_code = marts.report_results(project.warehouse_path(), since=dbt_started,
+                                      quiet=bool(getattr(args, "quiet", False)), command="k12 build",
+                                      required=False)
+    if marts_code != 0:
+        print(f"k12 build: the warehouse {project.warehouse_path()} was built, but its marts failed the tests "
+              "above; do not use or share the indicators until they pass (k12 check --marts).", file=sys.stderr)
+        return marts_code
     print(f"k12 build: {'done' if code == 0 else 'FAILED'} in {time.perf_counter() - started:.0f} s; "
           f"warehouse {project.warehouse_path()}")
     return 0 if code == 0 else EXIT_BUILD_FAILED
@@ -222,18 +225,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if status != 0:
         return status
     t = time.perf_counter()
+    dbt_started = time.time()
     code = run_dbt(["build"])
     timings["dbt build"] = time.perf_counter() - t
+    from k12_inquiry.quality import marts
+
+    status = marts.report_results(project.warehouse_path(), since=dbt_started, command="k12 demo", required=False)
+    if status != 0:
+        return status
     if code != 0:
         print("k12 demo: dbt build failed; see the messages above and logs/dbt.log", file=sys.stderr)
         return EXIT_BUILD_FAILED
-    from k12_inquiry.quality import marts
-
-    t = time.perf_counter()
-    status = marts.run(project.warehouse_path(), command="k12 demo")
-    timings["marts check"] = time.perf_counter() - t
-    if status != 0:
-        return status
     t = time.perf_counter()
     extra = summary.after_build_steps()
     for name, step in extra:
