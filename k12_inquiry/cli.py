@@ -343,7 +343,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="stop when more than this share of a file's rows fail (default 0.05 or K12_MAX_BAD_SHARE)")
     p.add_argument("--quiet", action="store_true", help="print only the summary")
     p.add_argument("--marts", action="store_true",
-                   help="validate the marts of an existing warehouse instead of the extracts (exit code 6 on a failure)")
+                   help="run the marts tests (dbt, tag marts_check) on an existing warehouse instead of checking the "
+                        "extracts (exit code 6 on a failure)")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("build", help="check the extracts, then dbt build into the warehouse")
