@@ -95,7 +95,8 @@ def cmd_check(args: argparse.Namespace, paths: project.Paths | None = None) -> i
     if getattr(args, "marts", False):
         from k12_inquiry.quality import marts
 
-        return marts.run(paths.warehouse, quiet=bool(getattr(args, "quiet", False)))
+        return marts.run(paths.warehouse, lambda dbt_args: run_dbt(dbt_args, paths, quiet=True),
+                         quiet=bool(getattr(args, "quiet", False)), reports_dir=paths.reports_dir)
     from k12_inquiry.quality import check
 
     settings = check.CheckSettings.from_paths(paths, getattr(args, "max_bad_share", None),
@@ -120,15 +121,17 @@ def cmd_build(args: argparse.Namespace, paths: project.Paths | None = None) -> i
         dbt_args += ["--select", *args.select]
     if args.full_refresh:
         dbt_args.append("--full-refresh")
+    dbt_started = time.time()
     code = run_dbt(dbt_args, paths)
-    if code == 0:
-        from k12_inquiry.quality import marts
+    from k12_inquiry.quality import marts
 
-        code = marts.run(paths.warehouse, quiet=bool(getattr(args, "quiet", False)), command="k12 build")
-        if code != 0:
-            print(f"k12 build: the warehouse {paths.warehouse} was built, but its marts failed the checks "
-                  "above; do not use or share the indicators until they pass (k12 check --marts).", file=sys.stderr)
-            return code
+    marts_code = marts.report_results(paths.warehouse, since=dbt_started,
+                                      quiet=bool(getattr(args, "quiet", False)), command="k12 build",
+                                      required=False, reports_dir=paths.reports_dir)
+    if marts_code != 0:
+        print(f"k12 build: the warehouse {paths.warehouse} was built, but its marts failed the tests "
+              "above; do not use or share the indicators until they pass (k12 check --marts).", file=sys.stderr)
+        return marts_code
     print(f"k12 build: {'done' if code == 0 else 'FAILED'} in {time.perf_counter() - started:.0f} s; "
           f"warehouse {paths.warehouse}")
     return 0 if code == 0 else EXIT_BUILD_FAILED
@@ -208,18 +211,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if status != 0:
         return status
     t = time.perf_counter()
+    dbt_started = time.time()
     code = run_dbt(["build"], paths)
     timings["dbt build"] = time.perf_counter() - t
+    from k12_inquiry.quality import marts
+
+    status = marts.report_results(paths.warehouse, since=dbt_started, command="k12 demo", required=False,
+                                  reports_dir=paths.reports_dir)
+    if status != 0:
+        return status
     if code != 0:
         print("k12 demo: dbt build failed; see the messages above and logs/dbt.log", file=sys.stderr)
         return EXIT_BUILD_FAILED
-    from k12_inquiry.quality import marts
-
-    t = time.perf_counter()
-    status = marts.run(paths.warehouse, command="k12 demo")
-    timings["marts check"] = time.perf_counter() - t
-    if status != 0:
-        return status
     t = time.perf_counter()
     extra = summary.after_build_steps(paths)
     for name, step in extra:
@@ -327,7 +330,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="stop when more than this share of a file's rows fail (default 0.05 or K12_MAX_BAD_SHARE)")
     p.add_argument("--quiet", action="store_true", help="print only the summary")
     p.add_argument("--marts", action="store_true",
-                   help="validate the marts of an existing warehouse instead of the extracts (exit code 6 on a failure)")
+                   help="run the marts tests (dbt, tag marts_check) on an existing warehouse instead of checking the "
+                        "extracts (exit code 6 on a failure)")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("build", help="check the extracts, then dbt build into the warehouse")

@@ -85,17 +85,6 @@ EXIT_NOT_BEFORE_START = ("SENR", "Enrollment Exit Date", "Enrollment Start Date"
 # The LEA, school and SSID columns are found by their staging names.
 ENROLLMENT_CHECKED_EXTRACTS = ("SCSC", "CAASPP", "STAS", "SIRS", "SOFF", "ATTENDANCE")
 ENROLLMENT_MATCH_COLUMNS = ("lea_code", "school_code", "ssid")        # staging names
-# STAS: these day counts together may not exceed the expected attendance days.
-STAS_EXPECTED_DAYS_COLUMN = "Expected Attendance Days"
-STAS_DAYS_COUNTED_AGAINST_EXPECTED = (
-    "Days Attended In-Person",
-    "Days In Attendance In-School Suspension",
-    "Days Absent Out-of-School Suspension",
-    "Days Absent Excused Non-Suspension",
-    "Days Absent Unexcused Non-Suspension",
-    "Non-ADA Generating Independent Study Days",
-    "ADA Generating Independent Study Days",
-)
 # CAASPP: the scale score column and the columns that choose its valid range.
 SCALE_SCORE = {"extract": "CAASPP", "score": "Scale Score", "record_type": "Record Type", "grade": "Grade Assessed"}
 
@@ -116,6 +105,13 @@ def mask(value: str | None) -> str | None:
 def dbt_vars() -> dict:
     """The project's vars (the one reader: `project.dbt_vars`)."""
     return project.dbt_vars()
+
+
+# STAS: these day counts together may not exceed the expected attendance days (contract column
+# names; dbt vars, so that the marts test tests/dbt/assert_fct_attendance_summary_days_within_expected.sql
+# reads the same list).
+STAS_EXPECTED_DAYS_COLUMN: str = dbt_vars()["k12:stas_expected_days_column"]
+STAS_DAYS_COUNTED_AGAINST_EXPECTED: tuple[str, ...] = tuple(dbt_vars()["k12:stas_days_counted_against_expected"])
 
 
 def date_formats() -> list[str]:

@@ -1,11 +1,13 @@
 {#-
-    No published row of public_indicator_results describes fewer than var
+    Rule no_small_count_published (k12 check --marts): no published row of public_indicator_results describes fewer than var
     k12:suppression_minimum_n students, and (var k12:suppression_protect_numerators) none
     shows 1-10 students with or without the outcome; last year's values and the change are
     shown only when last year's cell is published. Returns the offending rows.
 -#}
-{{ config(meta={'what': 'Published rows of public_indicator_results that reveal a cell under the threshold',
-                'how_to_resolve': 'A bug in the suppression models. Report it.'}) }}
+{{ config(tags=['marts_check'], severity='error', meta={
+    'rule': 'no_small_count_published',
+    'what': 'public_indicator_results: a published row describes at least k12:suppression_minimum_n students, shows no count of 1 to k12:suppression_minimum_n - 1 students with (or without) the outcome (var k12:suppression_protect_numerators, where the numerator counts students), and shows last year only when last year is published',
+    'how_to_resolve': 'Do not share the file. A bug in the suppression models (int_public_cells_suppressed): report it.'}) }}
 
 with
 
