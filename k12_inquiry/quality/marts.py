@@ -270,6 +270,9 @@ def run(warehouse: Path, run_dbt: Callable[[list[str]], int], *, quiet: bool = F
     if not Path(warehouse).exists():
         print(f"k12 check --marts: there is no warehouse at {warehouse}; build it first (k12 build).", file=sys.stderr)
         return EXIT_MARTS_CHECK_FAILED
+    from k12_inquiry.warehouse import ensure_not_in_use
+
+    ensure_not_in_use(warehouse)          # WarehouseInUse: one line and exit 5 (cli.main), before dbt starts
     started = dt.datetime.now().timestamp()
     run_dbt(["test", "--select", f"tag:{MARTS_TAG}"])
     return report_results(Path(warehouse), since=started, quiet=quiet, reports_dir=reports_dir)
