@@ -43,3 +43,19 @@ def register(con: duckdb.DuckDBPyConnection, cache_dir: Path, schema: str = "raw
     else:
         sql = empty_sql()
     con.execute(f"create or replace view {schema}.dq_quarantine as {sql}")
+
+
+def write_file(con: duckdb.DuckDBPyConnection, table: str, path: Path, keep_from_earlier: list[str]) -> None:
+    """Write the quarantine rows of `table` to the quarantine file (replacing it atomically),
+    with the earlier rows of the files in `keep_from_earlier` (a partial check keeps them)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    columns = ", ".join(f"{name}::{kind} as {name}" for name, kind in QUARANTINE_COLUMNS.items())
+    sql = f"select {columns} from {table}"
+    if keep_from_earlier and path.exists():
+        files = ", ".join("'" + f.replace("'", "''") + "'" for f in keep_from_earlier)
+        sql += (f" union all select {columns} from read_parquet('{str(path).replace(chr(39), chr(39) * 2)}') "
+                f"where source_file in ({files})")
+    con.execute(f"copy ({sql} order by source_file, source_line_number, rule, column_name) "
+                f"to '{str(partial).replace(chr(39), chr(39) * 2)}' (format parquet)")
+    partial.replace(path)

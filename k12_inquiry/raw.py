@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import codecs
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -76,6 +76,7 @@ class RawReport:
     cache_dir: Path
     files: list[RawFile] = field(default_factory=list)
     problems: list[FileProblem] = field(default_factory=list)
+    landed: dict = field(default_factory=dict)           # file -> landing.LandedFile (after register)
     _positions: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
 
     @property
@@ -85,6 +86,14 @@ class RawReport:
     @property
     def warnings(self) -> list[FileProblem]:
         return [p for p in self.problems if p.severity == "warning"]
+
+
+class UnreadableFile(RuntimeError):
+    """DuckDB could not read a file that passed the file-level checks."""
+
+    def __init__(self, problem: FileProblem):
+        super().__init__(problem.format())
+        self.problem = problem
 
 
 class RawFilesError(RuntimeError):
@@ -331,6 +340,12 @@ def _utf8_copy(path: Path, fingerprint: str, cache_dir: Path) -> Path:
     return target
 
 
+def drop_utf8_copy(raw_file: RawFile, cache_dir: Path) -> None:
+    """Delete the UTF-8 copy of a Windows-1252 file once it is landed (it is read only once)."""
+    if raw_file.readable_path != raw_file.path:
+        Path(raw_file.readable_path).unlink(missing_ok=True)
+
+
 def _is_valid_utf8(path: Path, fingerprint: str, cache_dir: Path) -> bool:
     """Whole-file UTF-8 check, remembered per file fingerprint (it reads every byte)."""
     memo_path = cache_dir / "utf8_validity.json"
@@ -358,6 +373,14 @@ def _decodes_as_utf8(path: Path) -> bool:
         return False
 
 
+def _is_landed(file: str, fingerprint: str, cache_dir: Path) -> bool:
+    from k12_inquiry import landing
+
+    entry = landing._read_manifest(landing.landing_dir(cache_dir)).get(file)
+    return bool(entry) and entry["fingerprint"] == fingerprint and \
+        (landing.landing_dir(cache_dir) / entry["parquet"]).exists()
+
+
 def scan(extracts_dir: Path | str | None = None, cache_dir: Path | str | None = None) -> RawReport:
     """Look at every file (name, header, encoding, delimiter, ending); no data rows are read."""
     from k12_inquiry import project
@@ -380,7 +403,7 @@ def scan(extracts_dir: Path | str | None = None, cache_dir: Path | str | None = 
         readable = file.path
         if encoding == "utf-8" and not _is_valid_utf8(file.path, fingerprint, cache_dir):
             encoding = "cp1252"          # invalid UTF-8 beyond the first 64 KB
-        if encoding == "cp1252":
+        if encoding == "cp1252" and not _is_landed(file.path.name, fingerprint, cache_dir):
             try:
                 readable = _utf8_copy(file.path, fingerprint, cache_dir)
             except UnicodeDecodeError as error:     # one of the 5 bytes Windows-1252 leaves undefined
@@ -401,25 +424,25 @@ def scan(extracts_dir: Path | str | None = None, cache_dir: Path | str | None = 
     return report
 
 
-def extract_sql(spec: ExtractSpec, report: RawReport) -> str:
-    """The union of an extract's files (an empty relation with the same columns when none)."""
-    parts = [file_select_sql(spec, raw, report._positions[raw.file])
-             for raw in report.files if raw.extract_code == spec.code]
-    return "\n    union all\n".join(parts) if parts else empty_select_sql(spec)
-
-
 def register(con: duckdb.DuckDBPyConnection, extracts_dir: Path | str | None = None,
              cache_dir: Path | str | None = None, raise_on_error: bool = False,
-             schema: str = RAW_SCHEMA) -> RawReport:
-    """Create (or replace) the views `raw.<extract>` over the current files."""
+             schema: str = RAW_SCHEMA, memory_limit: str | None = None) -> RawReport:
+    """Land the current readable files (`k12_inquiry.landing`: each file parsed once per
+    fingerprint) and create (or replace) the views `raw.<extract>` over the landed Parquet."""
+    from k12_inquiry import landing
+
     report = scan(extracts_dir, cache_dir)
     if raise_on_error and report.errors:
         raise RawFilesError(report.errors)
+    landed = landing.land(report, memory_limit)
+    report.landed = landed
     specs = contract.load_contract()
     con.execute(f"create schema if not exists {schema}")
     for code, spec in specs.items():
-        con.execute(f"create or replace view {schema}.{code.lower()} as {extract_sql(spec, report)}")
-    _register_file_catalog(con, report, specs, schema)
+        paths = [landed[f.file].parquet for f in report.files if f.extract_code == code and f.file in landed]
+        sql = landing.parquet_sql(paths) if paths else empty_select_sql(spec)
+        con.execute(f"create or replace view {schema}.{code.lower()} as {sql}")
+    _register_file_catalog(con, report, landed, schema)
     return report
 
 
@@ -427,21 +450,22 @@ def file_view_name(raw_file: RawFile, index: int) -> str:
     return f"{raw_file.extract_code.lower()}__file_{index}"
 
 
-def _register_file_catalog(con: duckdb.DuckDBPyConnection, report: RawReport, specs: dict[str, ExtractSpec],
+def _register_file_catalog(con: duckdb.DuckDBPyConnection, report: RawReport, landed: dict,
                            schema: str) -> None:
-    """`raw.extract_files`: one row per readable file, with the name of a view over that file
+    """`raw.extract_files`: one row per landed file, with the name of a view over that file
     alone (`raw.<extract>__file_<n>`), so an incremental model can read only the files it has
     not loaded yet instead of the whole extract view."""
+    from k12_inquiry import landing
+
     rows = []
     for index, raw_file in enumerate(report.files, start=1):
+        if raw_file.file not in landed:
+            continue
         view = file_view_name(raw_file, index)
-        con.execute(f"create or replace view {schema}.{view} as "
-                    f"{file_select_sql(specs[raw_file.extract_code], raw_file, report._positions[raw_file.file])}")
+        con.execute(f"create or replace view {schema}.{view} as {landing.parquet_sql([landed[raw_file.file].parquet])}")
         rows.append(f"({_sql_string(raw_file.file)}, {_sql_string(raw_file.extract_code)}, {raw_file.school_year}, "
                     f"{_sql_string(raw_file.fingerprint)}, {_sql_string(schema + '.' + view)})")
     values = ", ".join(rows) if rows else "(null, null, null, null, null)"
     con.execute(f"""create or replace table {schema}.extract_files as
         select * from (values {values}) as files(source_file, extract_code, school_year, file_fingerprint, relation_name)
         where source_file is not null""")
-
-

@@ -3,15 +3,17 @@
 1. File-level checks (`k12_inquiry.raw.scan`): a missing extract, a missing required
    column, an unreadable encoding, a wrong delimiter, a truncated file... stop the run with
    a message naming the file, the column and what to do (exit code 2). Nothing is written.
-2. Row-level rules: each file is read from its DuckDB raw view (with the joins the
-   cross-file rule needs), cut into chunks and validated with its extract's Great
-   Expectations suite in worker processes (`validate.py`). Every row is validated.
-3. Every line that fails a row-level rule goes to the quarantine
+2. Landing (`k12_inquiry.landing`): each file is parsed once per fingerprint into Parquet
+   with its line numbers; an unchanged file is not read again.
+3. Row-level rules: the extract's Great Expectations suite, compiled to SQL
+   (`sql_rules.py`), runs over each landed file in one DuckDB scan, with the joins the
+   cross-file rule needs. Every row is validated.
+4. Every line that fails a row-level rule goes to the quarantine
    (`<cache>/quality/dq_quarantine.parquet`), which the dbt staging models leave out, so
    that for every file rows_read = rows_loaded + rows_quarantined.
-4. Results go to the warehouse (schema data_quality: dq_results, dq_reconciliation,
+5. Results go to the warehouse (schema data_quality: dq_results, dq_reconciliation,
    dq_quarantine) and to Data Docs (`reports/data-quality/`).
-5. Row-level problems are warnings; but when more than `max_bad_share` of a file's rows are
+6. Row-level problems are warnings; but when more than `max_bad_share` of a file's rows are
    quarantined (default 0.05, `--max-bad-share` or K12_MAX_BAD_SHARE), the run stops with
    exit code 4 after writing the results: the file is more likely a bad export than a few
    bad records.
@@ -29,26 +31,16 @@ from pathlib import Path
 import duckdb
 
 from k12_inquiry import contract, project, quarantine, raw
-from k12_inquiry.quality import prepare, report, rules, suites
-from k12_inquiry.quality.validate import MergedBatch, Settings, Validator
+from k12_inquiry.quality import prepare, report, rules, sql_rules, suites
+from k12_inquiry.quality.validate import MergedBatch
 
 from k12_inquiry.exit_codes import EXIT_FILE_PROBLEM, EXIT_TOO_MANY_BAD_ROWS, EXIT_USAGE, EXIT_WAREHOUSE_IN_USE
 
 EXIT_OK = 0
 
 DEFAULT_MAX_BAD_SHARE = 0.05
-DEFAULT_CHUNK_ROWS = 2_000_000
-# A chunk holds at most this many values (rows x columns of its batch), so that a wide
-# extract (SENR: 16 columns and 7 computed) gets smaller chunks than ATTENDANCE (5 and 4)
-# and a worker's memory stays about the same whatever the file.
-DEFAULT_CHUNK_VALUES = 20_000_000
-DEFAULT_WORKERS = 2
 DEFAULT_SAMPLE_SIZE = 10
-DEFAULT_DUCKDB_MEMORY_LIMIT = "1GB"
-# Below this many bytes of extracts, validate in this process: starting worker processes
-# (each imports Great Expectations) costs more than it saves.
-DEFAULT_INLINE_BELOW_BYTES = 300_000_000
-LINE_SAMPLE_BYTES = 1 << 20        # bytes read to estimate a file's line count
+DEFAULT_DUCKDB_MEMORY_LIMIT = "3GB"
 
 
 @dataclass
@@ -58,12 +50,8 @@ class CheckSettings:
     cache_dir: Path
     reports_dir: Path
     max_bad_share: float = DEFAULT_MAX_BAD_SHARE
-    chunk_rows: int = DEFAULT_CHUNK_ROWS
-    chunk_values: int = DEFAULT_CHUNK_VALUES
-    workers: int = DEFAULT_WORKERS
     sample_size: int = DEFAULT_SAMPLE_SIZE
     duckdb_memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT
-    inline_below_bytes: int = DEFAULT_INLINE_BELOW_BYTES
     quiet: bool = False
     # `k12 refresh`: validate only these files; the earlier results of the other files that
     # are still in the folder are kept (quarantine, dq_results, dq_reconciliation), Data Docs
@@ -79,8 +67,8 @@ class CheckSettings:
     @classmethod
     def from_paths(cls, paths: project.Paths, max_bad_share: float | None = None,
                    quiet: bool = False) -> CheckSettings:
-        """Settings for the paths a command resolved; tuning knobs (chunk sizes, workers,
-        memory) from their K12_DQ_* environment variables, else the defaults above."""
+        """Settings for the paths a command resolved; DuckDB's memory limit from
+        K12_DQ_MEMORY_LIMIT (else K12_MEMORY_LIMIT, else 3GB)."""
         env = os.environ
         return cls(
             extracts_dir=paths.extracts_dir,
@@ -89,12 +77,9 @@ class CheckSettings:
             reports_dir=paths.reports_dir,
             max_bad_share=max_bad_share if max_bad_share is not None
             else float(env.get("K12_MAX_BAD_SHARE", DEFAULT_MAX_BAD_SHARE)),
-            chunk_rows=int(env.get("K12_DQ_CHUNK_ROWS", DEFAULT_CHUNK_ROWS)),
-            chunk_values=int(env.get("K12_DQ_CHUNK_VALUES", DEFAULT_CHUNK_VALUES)),
-            workers=int(env.get("K12_DQ_WORKERS", DEFAULT_WORKERS)),
             sample_size=int(env.get("K12_DQ_SAMPLE_SIZE", DEFAULT_SAMPLE_SIZE)),
-            duckdb_memory_limit=env.get("K12_DQ_MEMORY_LIMIT", DEFAULT_DUCKDB_MEMORY_LIMIT),
-            inline_below_bytes=int(env.get("K12_DQ_INLINE_BELOW_BYTES", DEFAULT_INLINE_BELOW_BYTES)),
+            duckdb_memory_limit=env.get("K12_DQ_MEMORY_LIMIT") or env.get("K12_MEMORY_LIMIT")
+            or DEFAULT_DUCKDB_MEMORY_LIMIT,
             quiet=quiet,
         )
 
@@ -134,21 +119,12 @@ class CheckOutcome:
     over_share: list[FileReconciliation] = field(default_factory=list)
     data_docs: Path | None = None
     seconds: float = 0.0
-    workers: int = 0
     timings: dict[str, float] = field(default_factory=dict)
     batches: dict[str, MergedBatch] = field(default_factory=dict)
 
 
-class CheckInternalError(RuntimeError):
-    """A rule could not be evaluated (a bug, not a problem with the files)."""
-
-
-class UnreadableFileError(RuntimeError):
-    """DuckDB could not read a file that passed the file-level checks."""
-
-    def __init__(self, problem: raw.FileProblem):
-        super().__init__(problem.format())
-        self.problem = problem
+CheckInternalError = sql_rules.CheckInternalError
+UnreadableFileError = raw.UnreadableFile
 
 
 def main(args) -> int:
@@ -182,14 +158,6 @@ def run_and_report(settings: CheckSettings) -> int:
 
 # --- the run -------------------------------------------------------------------------------
 
-def _estimated_rows(path: Path) -> int:
-    size = path.stat().st_size
-    with path.open("rb") as handle:
-        head = handle.read(LINE_SAMPLE_BYTES)
-    lines = max(head.count(b"\n"), 1)
-    return int(size / (len(head) / lines)) if head else 0
-
-
 def _present_columns(spec: contract.ExtractSpec, raw_file: raw.RawFile) -> set[str]:
     in_header = {contract.normalize_header(h) for h in raw_file.header_columns}
     return {c.raw_column for c in spec.columns if c.normalized_name in in_header}
@@ -220,66 +188,49 @@ def run_check(settings: CheckSettings) -> CheckOutcome:
     run_at = dt.datetime.now().replace(microsecond=0)
     con = _connect(settings)
     try:
-        raw_report = raw.register(con, settings.extracts_dir, settings.cache_dir)
+        raw_report = raw.scan(settings.extracts_dir, settings.cache_dir)
         timings["file checks"] = time.perf_counter() - started
         if raw_report.errors:
             return CheckOutcome(EXIT_FILE_PROBLEM, file_problems=raw_report.problems,
                                 seconds=time.perf_counter() - started)
-        report.ensure_warehouse_writable(settings.warehouse)     # before minutes of validation
+        report.ensure_warehouse_writable(settings.warehouse)     # before the files are read
+        phase = time.perf_counter()
+        raw_report = raw.register(con, settings.extracts_dir, settings.cache_dir,
+                                  memory_limit=settings.duckdb_memory_limit)
+        timings["landing"] = time.perf_counter() - phase
+        phase = time.perf_counter()
         prepare.create_lookup_tables(con)
+        timings["lookups"] = time.perf_counter() - phase
         specs = contract.load_contract()
         committed = {name: suites.load_suite(name) for name in (suites.suite_name(code) for code in specs)}
         present_files = [f.file for f in raw_report.files]
         files = sorted((f for f in raw_report.files if settings.only_files is None or f.file in settings.only_files),
-                       key=lambda f: Path(f.path).stat().st_size, reverse=True)
+                       key=lambda f: (f.extract_code, f.school_year, f.file))
         infos = {f.file: _file_info(specs[f.extract_code], f) for f in files}
-        total_bytes = sum(Path(f.path).stat().st_size for f in files)
-        workers = settings.workers if total_bytes >= settings.inline_below_bytes else 0
-        validator_settings = Settings(chunk_rows=settings.chunk_rows, workers=workers,
-                                      spool_dir=settings.cache_dir / "quality" / "spool")
-        writer = report.QuarantineWriter(settings.quarantine_file)
-        if settings.only_files is not None:
-            writer.keep_earlier(settings.quarantine_file, keep=[f for f in present_files if f not in settings.only_files])
-        try:
-            with Validator(validator_settings,
-                           on_unexpected=lambda name, meta, table: _quarantine(writer, infos[name], meta, table),
-                           sample=lambda name, meta, table: report.sample_values(infos[name], meta, table,
-                                                                                  settings.sample_size)) as validator:
-                phase = time.perf_counter()
-                for raw_file in files:
-                    spec = specs[raw_file.extract_code]
-                    plan = prepare.recipe(spec)
-                    suite = committed[suites.suite_name(spec.code)]
-                    chunk_rows = min(settings.chunk_rows, max(1, settings.chunk_values // prepare.batch_width(plan)))
-                    try:
-                        validator.submit_relation(
-                            con, prepare.extract_sql(plan, raw_file, _present_columns(spec, raw_file)),
-                            batch_name=raw_file.file, suite=suite,
-                            parameters=suites.expectation_parameters(spec, raw_file.school_year,
-                                                                     len(raw_file.header_columns)),
-                            row_id=prepare.ROW_ID, partition_by=list(plan.key_columns),
-                            blank_rows_by=sorted(_present_columns(spec, raw_file)),
-                            expected_rows=_estimated_rows(Path(raw_file.path)), preparer=("extract", spec.code),
-                            chunk_rows=chunk_rows)
-                    except duckdb.Error as error:     # e.g. a line longer than DuckDB's maximum line size
-                        first_line = str(error).strip().splitlines()[0][:300]
-                        raise UnreadableFileError(raw.FileProblem(
-                            "error", raw_file.file, "unreadable_file", f"the file could not be read ({first_line})",
-                            "Export the file again as delimited text (see docs/extracts.md).")) from error
-                timings["read and submit"] = time.perf_counter() - phase
-                phase = time.perf_counter()
-                batches = validator.finish()
-                timings["wait for workers"] = time.perf_counter() - phase
-            _raise_on_exceptions(batches)     # a rule that could not run: keep the last quarantine
-        except BaseException:
-            writer.abandon()
-            raise
-        writer.close()
+        sql_rules.create_quarantine_table(con)
+        batches: dict[str, MergedBatch] = {}
+        phase = time.perf_counter()
+        for raw_file in files:
+            spec = specs[raw_file.extract_code]
+            present = _present_columns(spec, raw_file)
+            batch_columns = [*prepare.SOURCE_COLUMNS, *(c.raw_column for c in spec.columns
+                                                       if c.raw_column in present or not c.is_required_column)]
+            run = sql_rules.check_file(
+                con, prepare.recipe(spec), raw_report.landed[raw_file.file].parquet, infos[raw_file.file],
+                committed[suites.suite_name(spec.code)],
+                suites.expectation_parameters(spec, raw_file.school_year, len(raw_file.header_columns)),
+                batch_columns, settings.sample_size)
+            batches[raw_file.file] = run.batch
+        timings["rules"] = time.perf_counter() - phase
+        phase = time.perf_counter()
+        keep = [f for f in present_files if f not in settings.only_files] if settings.only_files is not None else []
+        quarantine.write_file(con, sql_rules.QUARANTINE_TABLE, settings.quarantine_file, keep_from_earlier=keep)
         reconciliation = _reconcile(con, files, batches, settings.quarantine_file)
+        timings["quarantine"] = time.perf_counter() - phase
     finally:
         con.close()
     over = [r for r in reconciliation if r.share_quarantined > settings.max_bad_share]
-    ordered = [batches[f.file] for f in sorted(files, key=lambda f: (f.extract_code, f.school_year, f.file))]
+    ordered = [batches[f.file] for f in files]
     results = report.result_rows(ordered, infos, run_at, settings.sample_size)
     recon_rows = [{"run_at": run_at, "file": r.file, "extract_code": r.extract_code, "school_year": r.school_year,
                    "file_fingerprint": r.fingerprint, "rows_read": r.rows_read, "rows_loaded": r.rows_loaded,
@@ -298,20 +249,7 @@ def run_check(settings: CheckSettings) -> CheckOutcome:
                 for row in results if row["unexpected_count"]]
     return CheckOutcome(EXIT_TOO_MANY_BAD_ROWS if over else EXIT_OK, file_problems=raw_report.problems,
                         reconciliation=reconciliation, findings=findings, over_share=over, data_docs=docs,
-                        seconds=time.perf_counter() - started, workers=workers, timings=timings, batches=batches)
-
-
-def _quarantine(writer: report.QuarantineWriter, info: report.FileInfo, meta: dict, table) -> None:
-    if meta.get("rule") in rules.ROW_RULES:
-        writer.write(info, meta, table, prepare.ROW_ID)
-
-
-def _raise_on_exceptions(batches: dict[str, MergedBatch]) -> None:
-    for name, batch in batches.items():
-        for check in batch.checks.values():
-            if check.exceptions:
-                raise CheckInternalError(f"{name}: expectation {check.check} could not be evaluated: "
-                                         f"{'; '.join(check.exceptions)}")
+                        seconds=time.perf_counter() - started, timings=timings, batches=batches)
 
 
 def _reconcile(con: duckdb.DuckDBPyConnection, files: list[raw.RawFile], batches: dict[str, MergedBatch],
@@ -332,13 +270,10 @@ def print_timings(outcome: CheckOutcome) -> None:
     import resource
 
     own = resource.getrusage(resource.RUSAGE_SELF)
-    worker_cpu = sum(b.cpu_seconds for b in outcome.batches.values())
     print("k12 check timings: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in outcome.timings.items())
-          + f"; workers {outcome.workers}; CPU main process {own.ru_utime + own.ru_stime:.1f} s, "
-            f"validation {worker_cpu:.1f} s")
-    for batch in sorted(outcome.batches.values(), key=lambda b: -(b.read_seconds + b.seconds))[:8]:
-        print(f"  {batch.batch_name}: {batch.rows:,} rows, read {batch.read_seconds:.1f} s, "
-              f"validate {batch.seconds:.1f} s ({batch.cpu_seconds:.1f} s CPU) in {batch.chunks} chunk(s)")
+          + f"; CPU {own.ru_utime + own.ru_stime:.1f} s")
+    for batch in sorted(outcome.batches.values(), key=lambda b: -b.seconds)[:8]:
+        print(f"  {batch.batch_name}: {batch.rows:,} rows, rules {batch.seconds:.1f} s (one scan)")
 
 
 def print_outcome(outcome: CheckOutcome, settings: CheckSettings) -> None:
