@@ -66,6 +66,11 @@ events_by_breakdown as (
     from events
 ),
 
+events_at_entities as (
+    -- each event counted at its school and in the LEA
+    {{ k12_records_at_entities('events_by_breakdown') }}
+),
+
 population as (
     select
         indicators.indicator_code,
@@ -88,17 +93,17 @@ counted as (
         population.school_code,
         population.student_id,
         population.school_year,
-        coalesce(events_by_breakdown.breakdown_type, 'none') as breakdown_type,
-        coalesce(events_by_breakdown.breakdown_value, 'all') as breakdown_value,
-        count(events_by_breakdown.indicator_code) as event_count
+        coalesce(events_at_entities.breakdown_type, 'none') as breakdown_type,
+        coalesce(events_at_entities.breakdown_value, 'all') as breakdown_value,
+        count(events_at_entities.indicator_code) as event_count
     from population
-    left join events_by_breakdown
-        on population.indicator_code = events_by_breakdown.indicator_code
-        and {{ k12_same_student_year('population', 'events_by_breakdown') }}
-        and {{ k12_counts_at_entity('population', 'events_by_breakdown') }}
+    left join events_at_entities
+        on population.indicator_code = events_at_entities.indicator_code
+        and {{ k12_same_student_year('population', 'events_at_entities') }}
+        and {{ k12_counts_at_entity('population', 'events_at_entities') }}
     group by population.indicator_code, population.entity_type, population.lea_code, population.school_code,
-        population.student_id, population.school_year, coalesce(events_by_breakdown.breakdown_type, 'none'),
-        coalesce(events_by_breakdown.breakdown_value, 'all')
+        population.student_id, population.school_year, coalesce(events_at_entities.breakdown_type, 'none'),
+        coalesce(events_at_entities.breakdown_value, 'all')
 ),
 
 final as (

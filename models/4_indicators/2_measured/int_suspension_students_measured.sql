@@ -17,9 +17,14 @@ enrollments as (
     where {{ k12_in_suspension_population() }}
 ),
 
-suspensions as (
+discipline as (
     select * from {{ ref('fct_discipline') }}
     where is_suspension
+),
+
+suspensions as (
+    -- each suspension counted at its school and in the LEA
+    {{ k12_records_at_entities('discipline') }}
 ),
 
 by_entity as (
