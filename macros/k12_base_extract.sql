@@ -9,8 +9,12 @@
       checked  untyped_columns (typed values that failed their type), missing_key_columns
                (the extract's key columns that are blank) and is_quarantined (the last
                `k12 check` set the line aside, k12_quarantined_lines);
-      final    the `__text` columns kept only where the value failed its type, and the
-               exclusion_reason (k12_exclusion_reason).
+      first_copies  of each exact duplicate (same file, same row_hash), the first line
+               the check did not quarantine (a hash aggregate over the raw lines; exact
+               copies share every other exclusion reason, so this is the first loadable copy);
+      final    the `__text` columns kept only where the value failed its type, the
+               exclusion_reason (k12_exclusion_reason) and is_exact_duplicate_copy (a later
+               copy of a loadable line: staging drops it, staging_file_reconciliation counts it).
 
     The columns come in contract order after the five columns every raw line carries.
 -#}
@@ -64,9 +68,34 @@ typed as (
     {%- endfor %}
 ),
 
+line_hashes as (
+    select
+        source.source_file,
+        source.source_line_number,
+        source.file_fingerprint,
+        {{ k12_row_hash(raw_values) }} as row_hash
+    from source
+),
+
+first_copies as (
+    select
+        line_hashes.source_file,
+        line_hashes.row_hash,
+        min(line_hashes.source_line_number) as first_source_line_number
+    from line_hashes
+    left join quarantined_lines
+        on line_hashes.source_file = quarantined_lines.source_file
+        and line_hashes.source_line_number = quarantined_lines.source_line_number
+        and line_hashes.file_fingerprint = quarantined_lines.file_fingerprint
+    where quarantined_lines.source_line_number is null
+    group by line_hashes.source_file, line_hashes.row_hash
+    having count(*) > 1
+),
+
 checked as (
     select
         typed.*,
+        coalesce(typed.source_line_number > first_copies.first_source_line_number, false) as is_later_copy,
         {{ k12_untyped_columns(typed_columns) }} as untyped_columns,
         {{ k12_missing_columns(contract.key_columns) }} as missing_key_columns,
         quarantined_lines.source_line_number is not null as is_quarantined
@@ -75,6 +104,9 @@ checked as (
         on typed.source_file = quarantined_lines.source_file
         and typed.source_line_number = quarantined_lines.source_line_number
         and typed.file_fingerprint = quarantined_lines.file_fingerprint
+    left join first_copies
+        on typed.source_file = first_copies.source_file
+        and typed.row_hash = first_copies.row_hash
 ),
 
 final as (
@@ -92,7 +124,8 @@ final as (
         untyped_columns,
         missing_key_columns,
         is_quarantined,
-        {{ k12_exclusion_reason('is_quarantined', 'is_malformed_line', 'untyped_columns', 'missing_key_columns') }} as exclusion_reason
+        {{ k12_exclusion_reason('is_quarantined', 'is_malformed_line', 'untyped_columns', 'missing_key_columns') }} as exclusion_reason,
+        is_later_copy and not is_quarantined as is_exact_duplicate_copy
     from checked
 )
 {%- endmacro %}

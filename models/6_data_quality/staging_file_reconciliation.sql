@@ -1,8 +1,9 @@
 {#-
     Every raw file: the lines read, the lines that loaded into staging, and each reason
-    the others did not. Exact duplicates are counted here on their own (loadable lines
-    minus distinct line hashes), so the test that the parts add up to rows_read checks
-    staging's de-duplication rather than restating it. Grain: one row per raw file.
+    the others did not. Exact duplicates are the later copies the base model flags
+    (is_exact_duplicate_copy); assert_exact_duplicates_are_exact proves each flagged group
+    holds identical values, and assert_staging_reconciles_with_raw_files that the parts add
+    up to the lines of the landed files. Grain: one row per raw file.
     In a daily refresh only the new or changed ATTENDANCE files are counted (incremental
     by file); rows of removed attendance files are deleted.
 -#}
@@ -28,8 +29,7 @@ with
         sum(case when exclusion_reason = 'malformed_line' then 1 else 0 end) as rows_malformed,
         sum(case when exclusion_reason = 'untyped_value' then 1 else 0 end) as rows_untyped,
         sum(case when exclusion_reason = 'missing_key_value' then 1 else 0 end) as rows_missing_key_value,
-        sum(case when exclusion_reason is null then 1 else 0 end)
-            - count(distinct case when exclusion_reason is null then row_hash end) as rows_exact_duplicate,
+        sum(case when exclusion_reason is null and is_exact_duplicate_copy then 1 else 0 end) as rows_exact_duplicate,
         max(file_fingerprint) as file_fingerprint
     from {{ ref(extract.base) }}
     {%- if is_incremental() %}

@@ -2,20 +2,15 @@
     The ATTENDANCE rows that load: every line of base_sis__attendance_days without an exclusion
     reason, once (an exact duplicate of an earlier line of the same file is dropped;
     staging_file_reconciliation counts them). Grain: one row per daily attendance mark (student x school x date).
-    A table, unlike the other staging models: ATTENDANCE is by far the largest extract, and
-    its de-duplication is computed once here rather than by every model and test that reads
-    it. In a daily refresh it is incremental by file, like base_sis__attendance_days.
+    A view, like the other staging models: the 54 M rows of a 100,000-student district are
+    written once, by the base model, which flags the lines to leave out; this is a filter
+    on it (so a daily refresh needs nothing here).
 -#}
-
-{{ k12_refreshed_by_file('ATTENDANCE') }}
 
 with
 
 base as (
     select * from {{ ref('base_sis__attendance_days') }}
-    {%- if is_incremental() %}
-    where {{ k12_unloaded_files_predicate('ATTENDANCE', this) }}
-    {%- endif %}
 ),
 
 {{ k12_loaded_lines('base') }}
