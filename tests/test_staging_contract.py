@@ -20,7 +20,8 @@ import pytest
 from k12_inquiry import contract
 
 LINE_COLUMNS = ["source_file", "school_year", "source_line_number", "file_fingerprint", "is_malformed_line"]
-CHECK_COLUMNS = ["row_hash", "untyped_columns", "missing_key_columns", "is_quarantined", "exclusion_reason"]
+CHECK_COLUMNS = ["row_hash", "untyped_columns", "missing_key_columns", "is_quarantined", "exclusion_reason",
+                 "is_exact_duplicate_copy"]
 # how staging reads each contract data_type (macro k12_typed_value); any other type stays text
 WAREHOUSE_TYPES = {"date": "DATE", "decimal": "DOUBLE", "integer": "INTEGER", "flag": "BOOLEAN"}
 
