@@ -107,9 +107,20 @@ def cmd_check(args: argparse.Namespace, paths: project.Paths | None = None) -> i
 def cmd_build(args: argparse.Namespace, paths: project.Paths | None = None) -> int:
     from k12_inquiry.warehouse import ensure_not_in_use
 
+    from k12_inquiry import build_inputs
+
     paths = paths or _paths(args)
     started = time.perf_counter()
     ensure_not_in_use(paths.warehouse)
+    options = {name: getattr(args, name, None) for name in ("skip_check", "max_bad_share", "select", "fail_fast")}
+    inputs = build_inputs.digest(paths, {k: repr(v) for k, v in options.items()})
+    last_build = None if args.full_refresh else build_inputs.up_to_date(paths, inputs)
+    if last_build:
+        print(f"k12 build: nothing changed since the last build ({last_build}): the same extract files, project "
+              f"files, settings and options, and the warehouse {paths.warehouse} is as that build left it; nothing "
+              f"to do ({time.perf_counter() - started:.1f} s). Run k12 build --full-refresh to rebuild anyway.")
+        return 0
+    build_inputs.forget(paths)
     if args.skip_check:
         status = _file_problems(paths.extracts_dir)
     else:
@@ -134,6 +145,8 @@ def cmd_build(args: argparse.Namespace, paths: project.Paths | None = None) -> i
         return marts_code
     print(f"k12 build: {'done' if code == 0 else 'FAILED'} in {time.perf_counter() - started:.0f} s; "
           f"warehouse {paths.warehouse}")
+    if code == 0 and not args.select:
+        build_inputs.record(paths, inputs)
     return 0 if code == 0 else EXIT_BUILD_FAILED
 
 

@@ -28,6 +28,14 @@ def quarantine_path(cache_dir: Path) -> Path:
     return cache_dir / "quality" / "dq_quarantine.parquet"
 
 
+def checked_files_path(cache_dir: Path) -> Path:
+    """The files the last check validated, with their fingerprints (written with the quarantine)."""
+    return cache_dir / "quality" / "dq_checked_files.parquet"
+
+
+CHECKED_FILES_COLUMNS = {"source_file": "varchar", "file_fingerprint": "varchar"}
+
+
 def empty_sql() -> str:
     columns = ", ".join(f"null::{kind} as {name}" for name, kind in QUARANTINE_COLUMNS.items())
     return f"select {columns} where false"
@@ -43,6 +51,27 @@ def register(con: duckdb.DuckDBPyConnection, cache_dir: Path, schema: str = "raw
     else:
         sql = empty_sql()
     con.execute(f"create or replace view {schema}.dq_quarantine as {sql}")
+    checked = checked_files_path(cache_dir)
+    if checked.exists():
+        columns = ", ".join(f"{name}::{kind} as {name}" for name, kind in CHECKED_FILES_COLUMNS.items())
+        sql = f"select {columns} from read_parquet('{str(checked).replace(chr(39), chr(39) * 2)}')"
+    else:
+        sql = "select " + ", ".join(f"null::{kind} as {name}" for name, kind in CHECKED_FILES_COLUMNS.items()) + \
+              " where false"
+    con.execute(f"create or replace view {schema}.dq_checked_files as {sql}")
+
+
+def write_checked_files(con: duckdb.DuckDBPyConnection, files: list[tuple[str, str]], cache_dir: Path) -> None:
+    """Record (file, fingerprint) of every file the check validated (all files of the folder
+    for a partial check: the others were validated by the earlier check at the same fingerprint)."""
+    path = checked_files_path(cache_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    values = ", ".join("(" + ", ".join("'" + v.replace("'", "''") + "'" for v in row) + ")" for row in files)
+    sql = (f"select * from (values {values}) as files(source_file, file_fingerprint)" if files
+           else "select null::varchar as source_file, null::varchar as file_fingerprint where false")
+    partial = path.with_name(path.name + ".partial")
+    con.execute(f"copy ({sql}) to '{str(partial).replace(chr(39), chr(39) * 2)}' (format parquet)")
+    partial.replace(path)
 
 
 def write_file(con: duckdb.DuckDBPyConnection, table: str, path: Path, keep_from_earlier: list[str]) -> None:

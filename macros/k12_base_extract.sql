@@ -11,7 +11,9 @@
                `k12 check` set the line aside, k12_quarantined_lines);
       first_copies  of each exact duplicate (same file, same row_hash), the first line
                the check did not quarantine (a hash aggregate over the raw lines; exact
-               copies share every other exclusion reason, so this is the first loadable copy);
+               copies share every other exclusion reason, so this is the first loadable copy).
+               Only in files the last check did not validate (dq_checked_files): in a checked
+               file, the unique_key rule has quarantined every later copy already;
       final    the `__text` columns kept only where the value failed its type, the
                exclusion_reason (k12_exclusion_reason) and is_exact_duplicate_copy (a later
                copy of a loadable line: staging drops it, staging_file_reconciliation counts it).
@@ -68,13 +70,23 @@ typed as (
     {%- endfor %}
 ),
 
+checked_files as (
+    select source_file, file_fingerprint from {{ source('k12_check', 'dq_checked_files') }}
+),
+
 line_hashes as (
+    -- the lines of the files the last check did not validate at their current fingerprint:
+    -- in a checked file the unique_key rule quarantined every later exact copy already
     select
         source.source_file,
         source.source_line_number,
         source.file_fingerprint,
         {{ k12_row_hash(raw_values) }} as row_hash
     from source
+    left join checked_files
+        on source.source_file = checked_files.source_file
+        and source.file_fingerprint = checked_files.file_fingerprint
+    where checked_files.source_file is null
 ),
 
 first_copies as (

@@ -225,6 +225,7 @@ def run_check(settings: CheckSettings) -> CheckOutcome:
         phase = time.perf_counter()
         keep = [f for f in present_files if f not in settings.only_files] if settings.only_files is not None else []
         quarantine.write_file(con, sql_rules.QUARANTINE_TABLE, settings.quarantine_file, keep_from_earlier=keep)
+        quarantine.write_checked_files(con, [(f.file, f.fingerprint) for f in raw_report.files], settings.cache_dir)
         reconciliation = _reconcile(con, files, batches, settings.quarantine_file)
         timings["quarantine"] = time.perf_counter() - phase
     finally:
