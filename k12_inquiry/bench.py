@@ -343,10 +343,17 @@ def parse_floor(extracts: str, memory_limit: str, threads: int) -> None:
             head = handle.readline()
         delimiter = "^" if b"^" in head else ","
         quote = "" if delimiter == "^" else '"'
-        con.execute(f"""create or replace temp table parsed as select * from read_csv('{path}', delim = '{delimiter}',
-                        quote = '{quote}', escape = '{quote}', header = true, all_varchar = true, strict_mode = false,
-                        null_padding = true, ignore_errors = true, encoding = 'latin-1')""")
-        con.execute("drop table parsed")
+        for encoding in ("utf-8", "latin-1"):     # a Windows-1252 file is not valid UTF-8
+            try:
+                con.execute(f"""create or replace temp table parsed as select * from read_csv('{path}',
+                                delim = '{delimiter}', quote = '{quote}', escape = '{quote}', header = true,
+                                all_varchar = true, strict_mode = false, null_padding = true, ignore_errors = true,
+                                encoding = '{encoding}')""")
+                break
+            except duckdb.InvalidInputException:
+                if encoding == "latin-1":
+                    raise
+        con.execute("drop table if exists parsed")
     con.close()
 
 
