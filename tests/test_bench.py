@@ -30,11 +30,16 @@ def smoke(tmp_path_factory):
 def test_every_phase_runs_and_succeeds(smoke):
     _, result = smoke
     names = [phase.phase for phase in result.phases]
-    assert names == ["generate", "check", "dbt build", "raw SQL limit (models, no dbt)",
-                     "daily refresh (one more day)"]
+    assert names == ["generate", "parse floor (DuckDB reads every file once)", "check (k12 check: landing + rules)",
+                     "dbt build", "check + dbt build (k12 build, first run)", "unchanged rerun (k12 build again)",
+                     "raw SQL limit (models, no dbt)", "daily refresh (one more day)"]
     assert all(phase.exit_code == 0 for phase in result.phases), result.phases
     assert all(phase.seconds > 0 for phase in result.phases)
-    assert result.phase("check").peak_memory_gb > 0.05 and result.phase("dbt build").peak_memory_gb > 0.05
+    build = result.phase("check + dbt build (k12 build, first run)")
+    assert build.peak_memory_gb > 0.05
+    assert result.phase("check (k12 check: landing + rules)").seconds + result.phase("dbt build").seconds == \
+        pytest.approx(build.seconds)
+    assert result.phase("unchanged rerun (k12 build again)").note == "skipped: nothing changed"
     assert result.phase("generate").rows > 10_000
     assert result.phase("daily refresh (one more day)").rows > 100
     assert "check new files" in result.phase("daily refresh (one more day)").note
@@ -46,7 +51,8 @@ def test_results_are_written_as_json_and_markdown(smoke):
     saved = json.loads(stem.with_suffix(".json").read_text())
     assert saved["students"] == 400 and len(saved["phases"]) == len(result.phases)
     table = stem.with_suffix(".md").read_text()
-    assert "| dbt build |" in table and "dbt build / limit = " in table and "| check + dbt build |" in table
+    assert "| dbt build |" in table and "dbt build / limit = " in table and "| check + dbt build (k12 build" in table
+    assert "Ratios to the parse floor" in table
 
 
 def test_the_cached_district_is_reused_and_left_as_generated(smoke):
