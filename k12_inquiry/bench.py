@@ -140,7 +140,7 @@ def raw_sql_limit(warehouse: Path, work: Path, extracts: Path, cache_dir: Path, 
     """
     import duckdb
 
-    from k12_inquiry import quarantine, raw, state_files
+    from k12_inquiry import landing, quarantine, state_files
 
     manifest = json.loads((work / "target" / "manifest.json").read_text())
     nodes = {uid: n for uid, n in manifest["nodes"].items() if n["resource_type"] == "model"}
@@ -172,7 +172,7 @@ def raw_sql_limit(warehouse: Path, work: Path, extracts: Path, cache_dir: Path, 
         con.execute(f'create table reference."{table}" as select * from dbt_built.reference."{table}"')
     con.execute("detach dbt_built")
     started = time.perf_counter()
-    raw.register(con, extracts, cache_dir)              # what the dbt plugin does (k12_inquiry/dbt_plugin.py)
+    landing.register(con, extracts, cache_dir)              # what the dbt plugin does (k12_inquiry/dbt_plugin.py)
     quarantine.register(con, cache_dir)
     state_files.register(con, project.state_files_dir(), cache_dir)
     for uid in order:
@@ -256,17 +256,13 @@ def run_bench(students: int, years: int, seed: int = 42, daily_attendance_years:
     result.phases.append(generation)
     rows = generation.rows
 
-    floor_seconds = None
     code, seconds, peak = run_measured([sys.executable, "-c", "import sys; from k12_inquiry.bench import parse_floor; "
                                         "parse_floor(sys.argv[1], sys.argv[2], int(sys.argv[3]))",
                                         str(extracts), memory_limit, str(threads)], env, root, work / "floor.log")
-    if code == 0:
-        floor_seconds = seconds
     result.phases.append(PhaseResult("parse floor (DuckDB reads every file once)", seconds, peak / 1e9, rows, code,
                                      note="read_csv of each file into a table of text columns, nothing else"))
     write_results(result, out_dir / "results")
 
-    dbt = str(Path(sys.executable).parent / "dbt")
     # k12 build and k12 refresh share a target folder, as they do in a district's daily use
     # (the refresh then re-parses only the models whose mode changed)
     env.update({"DBT_TARGET_PATH": str(work / "target"), "DBT_LOG_PATH": str(work / "logs")})

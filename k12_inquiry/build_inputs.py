@@ -22,7 +22,7 @@ from pathlib import Path
 
 from k12_inquiry import project
 
-PROJECT_PARTS = ("models", "macros", "seeds", "tests/dbt", "expectations/expectations", "dbt_project.yml",
+PROJECT_PARTS = ("models", "macros", "seeds", "tests/dbt", "expectations/expectations", project.DBT_PROJECT_FILE,
                  "profiles.yml")
 STAMP_NAME = "build_inputs.json"
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from dbt.adapters.duckdb.plugins import BasePlugin
 
-from k12_inquiry import project, quarantine, raw, state_files
+from k12_inquiry import landing, project, quarantine, raw, state_files
 
 
 class Plugin(BasePlugin):
@@ -26,7 +26,7 @@ class Plugin(BasePlugin):
         if not self.extracts_dir.is_dir():
             print(f"k12_inquiry: the extracts folder {self.extracts_dir} does not exist; "
                   "the raw views are empty (set K12_EXTRACTS_DIR or pass --extracts to k12 build)", file=sys.stderr)
-        report = raw.register(conn, self.extracts_dir, self.cache_dir)
+        report = landing.register(conn, self.extracts_dir, self.cache_dir)
         quarantine.register(conn, self.cache_dir)
         state_files.register(conn, project.state_files_dir(), self.cache_dir)   # optional CDE Dashboard files
         if self.extracts_dir.is_dir() and report.errors:

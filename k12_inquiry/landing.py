@@ -30,8 +30,8 @@ import duckdb
 
 from k12_inquiry import contract, raw
 
-MANIFEST_NAME = "manifest.json"
-MANIFEST_VERSION = 1
+MANIFEST_NAME = raw.LANDING_MANIFEST
+MANIFEST_VERSION = raw.LANDING_MANIFEST_VERSION
 
 
 @dataclass(frozen=True)
@@ -49,18 +49,7 @@ class LandedFile:
         return self.seconds == 0.0
 
 
-def landing_dir(cache_dir: Path) -> Path:
-    return Path(cache_dir) / "landing"
-
-
-def _read_manifest(folder: Path) -> dict:
-    try:
-        manifest = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if manifest.get("version") != MANIFEST_VERSION:
-        return {}
-    return manifest.get("files", {})
+landing_dir = raw.landing_dir
 
 
 def _write_manifest(folder: Path, files: dict) -> None:
@@ -91,7 +80,7 @@ def land(report: raw.RawReport, memory_limit: str | None = None) -> dict[str, La
     landed file of every readable file (by file name). Raises UnreadableFileError (from
     `k12_inquiry.raw`) when DuckDB cannot read a file the scan accepted."""
     folder = landing_dir(report.cache_dir)
-    manifest = _read_manifest(folder)
+    manifest = raw.read_landing_manifest(report.cache_dir)
     specs = contract.load_contract()
     landed: dict[str, LandedFile] = {}
     con = None
@@ -149,3 +138,48 @@ def land(report: raw.RawReport, memory_limit: str | None = None) -> dict[str, La
 def parquet_sql(paths: list[Path]) -> str:
     """A relation over landed files (all of one extract: the same columns in the same order)."""
     return f"select * from read_parquet([{', '.join(_sql_path(p) for p in paths)}])"
+
+
+# --- the raw views over the landing ------------------------------------------------------
+
+def register(con: duckdb.DuckDBPyConnection, extracts_dir: Path | str | None = None,
+             cache_dir: Path | str | None = None, raise_on_error: bool = False,
+             schema: str = raw.RAW_SCHEMA, memory_limit: str | None = None) -> raw.RawReport:
+    """Land the current readable files (each file parsed once per
+    fingerprint) and create (or replace) the views `raw.<extract>` over the landed Parquet."""
+    report = raw.scan(extracts_dir, cache_dir)
+    if raise_on_error and report.errors:
+        raise raw.RawFilesError(report.errors)
+    landed = land(report, memory_limit)
+    report.landed = landed
+    specs = contract.load_contract()
+    con.execute(f"create schema if not exists {schema}")
+    for code, spec in specs.items():
+        paths = [landed[f.file].parquet for f in report.files if f.extract_code == code and f.file in landed]
+        sql = parquet_sql(paths) if paths else raw.empty_select_sql(spec)
+        con.execute(f"create or replace view {schema}.{code.lower()} as {sql}")
+    _register_file_catalog(con, report, landed, schema)
+    return report
+
+
+def file_view_name(raw_file: raw.RawFile, index: int) -> str:
+    return f"{raw_file.extract_code.lower()}__file_{index}"
+
+
+def _register_file_catalog(con: duckdb.DuckDBPyConnection, report: raw.RawReport, landed: dict,
+                           schema: str) -> None:
+    """`raw.extract_files`: one row per landed file, with the name of a view over that file
+    alone (`raw.<extract>__file_<n>`), so an incremental model can read only the files it has
+    not loaded yet instead of the whole extract view."""
+    rows = []
+    for index, raw_file in enumerate(report.files, start=1):
+        if raw_file.file not in landed:
+            continue
+        view = file_view_name(raw_file, index)
+        con.execute(f"create or replace view {schema}.{view} as {parquet_sql([landed[raw_file.file].parquet])}")
+        rows.append(f"({raw._sql_string(raw_file.file)}, {raw._sql_string(raw_file.extract_code)}, {raw_file.school_year}, "
+                    f"{raw._sql_string(raw_file.fingerprint)}, {raw._sql_string(schema + '.' + view)})")
+    values = ", ".join(rows) if rows else "(null, null, null, null, null)"
+    con.execute(f"""create or replace table {schema}.extract_files as
+        select * from (values {values}) as files(source_file, extract_code, school_year, file_fingerprint, relation_name)
+        where source_file is not null""")

@@ -117,6 +117,7 @@ class Paths:
 
 # --- dbt_project.yml: the one reader -----------------------------------------------------------
 
+DBT_PROJECT_FILE = "dbt_project.yml"
 RENAMED_VARS = "k12:renamed_vars"      # old var name -> new name (dbt_project.yml; macro k12_var reads it too)
 
 
@@ -131,7 +132,7 @@ def _dbt_project_file(path: str) -> dict:
 
 def dbt_project(project: Path | None = None) -> dict:
     """The parsed dbt_project.yml of the project (empty when there is none)."""
-    return _dbt_project_file(str((project or project_dir()) / "dbt_project.yml"))
+    return _dbt_project_file(str((project or project_dir()) / DBT_PROJECT_FILE))
 
 
 def dbt_vars(overrides: dict | None = None, project: Path | None = None) -> dict:

@@ -1,16 +1,16 @@
-"""Raw sources: the extract files, read as they come, as one DuckDB view per extract.
+"""Raw sources: the extract files, read as they come.
 
 A district's files differ in delimiter (caret or comma), encoding (UTF-8 or
-Windows-1252), line endings and column order, and some are broken. `register()` looks at
-every file of the extracts folder (its name, header, encoding, delimiter and ending) and
-creates, in schema `raw`, one view per extract that unions the files of every school year.
-Each row carries its source file, school year, physical line number and the file's
-fingerprint; every contract column is present (NULL when the file lacks it). Nothing is
-dropped: a line with the wrong number of fields is a row with `is_malformed_line = true`.
+Windows-1252), line endings and column order, and some are broken. `scan()` looks at every
+file of the extracts folder (its name, header, encoding, delimiter and ending) and reports
+the file-level problems; `file_select_sql()` is the one query that reads a file's lines:
+each row carries its source file, school year, physical line number and the file's
+fingerprint, and every contract column (NULL when the file lacks it). Nothing is dropped:
+a line with the wrong number of fields is a row with `is_malformed_line = true`.
 
-The views read the files themselves, so dbt, `k12 check` and a notebook all see the
-current files. DuckDB parses UTF-8 only, so a Windows-1252 file is read from a UTF-8 copy
-kept in the cache folder (made again only when the file changes).
+`k12_inquiry.landing` runs that query once per file fingerprint into Parquet and creates
+the raw views (`raw.<extract>`) over it. DuckDB parses UTF-8 only, so a Windows-1252 file
+is read from a UTF-8 copy in the cache folder, deleted once the file is landed.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 
 from k12_inquiry import contract
 from k12_inquiry.contract import ExtractSpec
@@ -373,12 +372,30 @@ def _decodes_as_utf8(path: Path) -> bool:
         return False
 
 
-def _is_landed(file: str, fingerprint: str, cache_dir: Path) -> bool:
-    from k12_inquiry import landing
+# --- the landing manifest (written by k12_inquiry.landing) ------------------------------
 
-    entry = landing._read_manifest(landing.landing_dir(cache_dir)).get(file)
-    return bool(entry) and entry["fingerprint"] == fingerprint and \
-        (landing.landing_dir(cache_dir) / entry["parquet"]).exists()
+LANDING_MANIFEST = "manifest.json"
+LANDING_MANIFEST_VERSION = 1
+
+
+def landing_dir(cache_dir: Path) -> Path:
+    return Path(cache_dir) / "landing"
+
+
+def read_landing_manifest(cache_dir: Path) -> dict:
+    """file -> {fingerprint, parquet, rows, ...} of the landed files ({} when none)."""
+    try:
+        manifest = json.loads((landing_dir(cache_dir) / LANDING_MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if manifest.get("version") != LANDING_MANIFEST_VERSION:
+        return {}
+    return manifest.get("files", {})
+
+
+def _is_landed(file: str, fingerprint: str, cache_dir: Path) -> bool:
+    entry = read_landing_manifest(cache_dir).get(file)
+    return bool(entry) and entry["fingerprint"] == fingerprint and (landing_dir(cache_dir) / entry["parquet"]).exists()
 
 
 def scan(extracts_dir: Path | str | None = None, cache_dir: Path | str | None = None) -> RawReport:
@@ -422,50 +439,3 @@ def scan(extracts_dir: Path | str | None = None, cache_dir: Path | str | None = 
             missing_optional_columns=inspection.missing_optional_columns, readable_path=str(readable)))
         report._positions[file.path.name] = inspection.positions
     return report
-
-
-def register(con: duckdb.DuckDBPyConnection, extracts_dir: Path | str | None = None,
-             cache_dir: Path | str | None = None, raise_on_error: bool = False,
-             schema: str = RAW_SCHEMA, memory_limit: str | None = None) -> RawReport:
-    """Land the current readable files (`k12_inquiry.landing`: each file parsed once per
-    fingerprint) and create (or replace) the views `raw.<extract>` over the landed Parquet."""
-    from k12_inquiry import landing
-
-    report = scan(extracts_dir, cache_dir)
-    if raise_on_error and report.errors:
-        raise RawFilesError(report.errors)
-    landed = landing.land(report, memory_limit)
-    report.landed = landed
-    specs = contract.load_contract()
-    con.execute(f"create schema if not exists {schema}")
-    for code, spec in specs.items():
-        paths = [landed[f.file].parquet for f in report.files if f.extract_code == code and f.file in landed]
-        sql = landing.parquet_sql(paths) if paths else empty_select_sql(spec)
-        con.execute(f"create or replace view {schema}.{code.lower()} as {sql}")
-    _register_file_catalog(con, report, landed, schema)
-    return report
-
-
-def file_view_name(raw_file: RawFile, index: int) -> str:
-    return f"{raw_file.extract_code.lower()}__file_{index}"
-
-
-def _register_file_catalog(con: duckdb.DuckDBPyConnection, report: RawReport, landed: dict,
-                           schema: str) -> None:
-    """`raw.extract_files`: one row per landed file, with the name of a view over that file
-    alone (`raw.<extract>__file_<n>`), so an incremental model can read only the files it has
-    not loaded yet instead of the whole extract view."""
-    from k12_inquiry import landing
-
-    rows = []
-    for index, raw_file in enumerate(report.files, start=1):
-        if raw_file.file not in landed:
-            continue
-        view = file_view_name(raw_file, index)
-        con.execute(f"create or replace view {schema}.{view} as {landing.parquet_sql([landed[raw_file.file].parquet])}")
-        rows.append(f"({_sql_string(raw_file.file)}, {_sql_string(raw_file.extract_code)}, {raw_file.school_year}, "
-                    f"{_sql_string(raw_file.fingerprint)}, {_sql_string(schema + '.' + view)})")
-    values = ", ".join(rows) if rows else "(null, null, null, null, null)"
-    con.execute(f"""create or replace table {schema}.extract_files as
-        select * from (values {values}) as files(source_file, extract_code, school_year, file_fingerprint, relation_name)
-        where source_file is not null""")

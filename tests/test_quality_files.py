@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from k12_inquiry import cli, raw
+from k12_inquiry import cli, landing
 
 YEAR_LABEL = "2025-26"
 LAST_YEAR = 2026
@@ -162,7 +162,7 @@ def test_a_windows1252_file_with_accented_names_loads_as_written(one_year, check
         assert con.execute("select rows_read, rows_quarantined from data_quality.dq_reconciliation where file = ?",
                            [path.name]).fetchone() == (len([x for x in lines[1:] if x]), 0)
     con = duckdb.connect()
-    report = raw.register(con, one_year, tmp_path / "cache")
+    report = landing.register(con, one_year, tmp_path / "cache")
     assert next(f for f in report.files if f.file == path.name).encoding == "cp1252"
     names = dict((line, (f, l)) for line, f, l in con.execute(
         "select source_line_number, student_legal_first_name, student_legal_last_name from raw.senr "
@@ -255,7 +255,7 @@ def test_raw_values_are_trimmed_of_spaces_but_not_of_tabs(one_year, tmp_path):
         lines[line_number - 1] = "^".join(fields)
     path.write_text("\n".join(lines), encoding="utf-8")
     con = duckdb.connect()
-    raw.register(con, one_year, tmp_path / "cache")
+    landing.register(con, one_year, tmp_path / "cache")
     got = dict(con.execute("select source_line_number, student_legal_first_name from raw.senr "
                            "where source_line_number between 2 and 7").fetchall())
     assert got == expected

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from k12_inquiry import contract, raw
+from k12_inquiry import contract, landing, raw
 
 SCHOOLS_HEADER = ["CDS Code", "School Name", "District Name", "School Type", "Low Grade", "High Grade", "LEA Type"]
 
@@ -27,7 +27,7 @@ def file_errors(report: raw.RawReport) -> list[raw.FileProblem]:
 
 def views(folder: Path, tmp_path: Path) -> tuple[duckdb.DuckDBPyConnection, raw.RawReport]:
     con = duckdb.connect()
-    report = raw.register(con, folder, tmp_path / "cache")
+    report = landing.register(con, folder, tmp_path / "cache")
     return con, report
 
 

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import duckdb
 
-from k12_inquiry import contract, project, quarantine, raw
+from k12_inquiry import contract, landing, project, quarantine, raw
 from k12_inquiry.quality import prepare, report, rules, sql_rules, suites
 from k12_inquiry.quality.validate import MergedBatch
 
@@ -195,7 +195,7 @@ def run_check(settings: CheckSettings) -> CheckOutcome:
                                 seconds=time.perf_counter() - started)
         report.ensure_warehouse_writable(settings.warehouse)     # before the files are read
         phase = time.perf_counter()
-        raw_report = raw.register(con, settings.extracts_dir, settings.cache_dir,
+        raw_report = landing.register(con, settings.extracts_dir, settings.cache_dir,
                                   memory_limit=settings.duckdb_memory_limit)
         timings["landing"] = time.perf_counter() - phase
         phase = time.perf_counter()

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from k12_inquiry import contract, raw
+from k12_inquiry import contract, landing
 from k12_inquiry.quality import prepare, report, rules, suites
 from k12_inquiry.quality.validate import MergedBatch, Settings, Validator, text_values
 
@@ -30,7 +30,7 @@ def run(extracts_dir: Path, cache_dir: Path, chunk_rows: int = 2_000_000, sample
         only_files: set[str] | None = None) -> ReferenceRun:
     con = duckdb.connect()
     con.execute("set disabled_optimizers = 'build_side_probe_side,join_order'")
-    raw_report = raw.register(con, extracts_dir, cache_dir, raise_on_error=True)
+    raw_report = landing.register(con, extracts_dir, cache_dir, raise_on_error=True)
     prepare.create_lookup_tables(con)
     specs = contract.load_contract()
     quarantined: list[dict] = []
