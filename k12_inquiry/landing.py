@@ -61,7 +61,7 @@ def _write_manifest(folder: Path, files: dict) -> None:
 
 
 def _sql_path(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
+    return raw._sql_string(str(path))
 
 
 def _landing_connection(memory_limit: str | None, temp_dir: Path) -> duckdb.DuckDBPyConnection:
@@ -144,10 +144,12 @@ def parquet_sql(paths: list[Path]) -> str:
 
 def register(con: duckdb.DuckDBPyConnection, extracts_dir: Path | str | None = None,
              cache_dir: Path | str | None = None, raise_on_error: bool = False,
-             schema: str = raw.RAW_SCHEMA, memory_limit: str | None = None) -> raw.RawReport:
+             schema: str = raw.RAW_SCHEMA, memory_limit: str | None = None,
+             report: raw.RawReport | None = None) -> raw.RawReport:
     """Land the current readable files (each file parsed once per
-    fingerprint) and create (or replace) the views `raw.<extract>` over the landed Parquet."""
-    report = raw.scan(extracts_dir, cache_dir)
+    fingerprint) and create (or replace) the views `raw.<extract>` over the landed Parquet.
+    `report`: the scan of the same folder the caller already made (else it is scanned here)."""
+    report = report or raw.scan(extracts_dir, cache_dir)
     if raise_on_error and report.errors:
         raise raw.RawFilesError(report.errors)
     landed = land(report, memory_limit)

@@ -96,9 +96,7 @@ first_copies as (
         min(line_hashes.source_line_number) as first_source_line_number
     from line_hashes
     left join quarantined_lines
-        on line_hashes.source_file = quarantined_lines.source_file
-        and line_hashes.source_line_number = quarantined_lines.source_line_number
-        and line_hashes.file_fingerprint = quarantined_lines.file_fingerprint
+        on {{ k12_same_source_line('line_hashes', 'quarantined_lines') }}
     where quarantined_lines.source_line_number is null
     group by line_hashes.source_file, line_hashes.row_hash
     having count(*) > 1
@@ -113,9 +111,7 @@ checked as (
         quarantined_lines.source_line_number is not null as is_quarantined
     from typed
     left join quarantined_lines
-        on typed.source_file = quarantined_lines.source_file
-        and typed.source_line_number = quarantined_lines.source_line_number
-        and typed.file_fingerprint = quarantined_lines.file_fingerprint
+        on {{ k12_same_source_line('typed', 'quarantined_lines') }}
     left join first_copies
         on typed.source_file = first_copies.source_file
         and typed.row_hash = first_copies.row_hash

@@ -61,6 +61,12 @@
     {{ _k12_same_columns(left, right, ['lea_code', 'school_code', 'school_year', 'incident_id']) }}
 {%- endmacro %}
 
+{#- k12_same_source_line: one line of one version of a raw file (source_file,
+    source_line_number, file_fingerprint): how a base model matches the quarantine. -#}
+{% macro k12_same_source_line(left, right) -%}
+    {{ _k12_same_columns(left, right, ['source_file', 'source_line_number', 'file_fingerprint']) }}
+{%- endmacro %}
+
 {% macro _k12_same_columns(left, right, columns) -%}
     {%- set conditions = [] -%}
     {%- for column in columns -%}

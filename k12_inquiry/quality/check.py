@@ -31,7 +31,7 @@ from pathlib import Path
 import duckdb
 
 from k12_inquiry import contract, landing, project, quarantine, raw
-from k12_inquiry.quality import prepare, report, rules, sql_rules, suites
+from k12_inquiry.quality import prepare, report, sql_rules, suites
 from k12_inquiry.quality.validate import MergedBatch
 
 from k12_inquiry.exit_codes import EXIT_FILE_PROBLEM, EXIT_TOO_MANY_BAD_ROWS, EXIT_USAGE, EXIT_WAREHOUSE_IN_USE
@@ -158,18 +158,6 @@ def run_and_report(settings: CheckSettings) -> int:
 
 # --- the run -------------------------------------------------------------------------------
 
-def _present_columns(spec: contract.ExtractSpec, raw_file: raw.RawFile) -> set[str]:
-    in_header = {contract.normalize_header(h) for h in raw_file.header_columns}
-    return {c.raw_column for c in spec.columns if c.normalized_name in in_header}
-
-
-def _file_info(spec: contract.ExtractSpec, raw_file: raw.RawFile) -> report.FileInfo:
-    labels = {c.raw_column: c.column_name for c in spec.columns}
-    labels.update({"field_count": "fields", prepare.STAS_DAYS_REPORTED: "days reported"})
-    masked = frozenset(c.raw_column for c in spec.columns if c.staging_column in rules.MASKED_STAGING_COLUMNS)
-    return report.FileInfo(raw_file.file, spec.code, raw_file.school_year, raw_file.fingerprint, labels, masked)
-
-
 def _connect(settings: CheckSettings) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     spill = settings.cache_dir / "quality" / "duckdb_tmp"
@@ -196,7 +184,7 @@ def run_check(settings: CheckSettings) -> CheckOutcome:
         report.ensure_warehouse_writable(settings.warehouse)     # before the files are read
         phase = time.perf_counter()
         raw_report = landing.register(con, settings.extracts_dir, settings.cache_dir,
-                                  memory_limit=settings.duckdb_memory_limit)
+                                      memory_limit=settings.duckdb_memory_limit, report=raw_report)
         timings["landing"] = time.perf_counter() - phase
         phase = time.perf_counter()
         prepare.create_lookup_tables(con)
@@ -206,13 +194,13 @@ def run_check(settings: CheckSettings) -> CheckOutcome:
         present_files = [f.file for f in raw_report.files]
         files = sorted((f for f in raw_report.files if settings.only_files is None or f.file in settings.only_files),
                        key=lambda f: (f.extract_code, f.school_year, f.file))
-        infos = {f.file: _file_info(specs[f.extract_code], f) for f in files}
+        infos = {f.file: report.file_info(specs[f.extract_code], f) for f in files}
         sql_rules.create_quarantine_table(con)
         batches: dict[str, MergedBatch] = {}
         phase = time.perf_counter()
         for raw_file in files:
             spec = specs[raw_file.extract_code]
-            present = _present_columns(spec, raw_file)
+            present = report.present_columns(spec, raw_file)
             batch_columns = [*prepare.SOURCE_COLUMNS, *(c.raw_column for c in spec.columns
                                                        if c.raw_column in present or not c.is_required_column)]
             run = sql_rules.check_file(

@@ -55,13 +55,8 @@ def run(extracts_dir: Path, cache_dir: Path, chunk_rows: int = 2_000_000, sample
             if only_files is not None and raw_file.file not in only_files:
                 continue
             spec = specs[raw_file.extract_code]
-            in_header = {contract.normalize_header(h) for h in raw_file.header_columns}
-            present = {c.raw_column for c in spec.columns if c.normalized_name in in_header}
-            labels = {c.raw_column: c.column_name for c in spec.columns}
-            labels.update({"field_count": "fields", prepare.STAS_DAYS_REPORTED: "days reported"})
-            masked = frozenset(c.raw_column for c in spec.columns if c.staging_column in rules.MASKED_STAGING_COLUMNS)
-            infos[raw_file.file] = report.FileInfo(raw_file.file, spec.code, raw_file.school_year,
-                                                   raw_file.fingerprint, labels, masked)
+            present = report.present_columns(spec, raw_file)
+            infos[raw_file.file] = report.file_info(spec, raw_file)
             plan = prepare.recipe(spec)
             validator.submit_relation(
                 con, prepare.extract_sql(plan, raw_file, present), batch_name=raw_file.file,

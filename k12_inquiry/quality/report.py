@@ -47,6 +47,24 @@ class FileInfo:
     masked_columns: frozenset[str]    # batch columns holding personal values
 
 
+def present_columns(spec, raw_file) -> set[str]:
+    """The raw contract columns the file's header has (an `ExtractSpec`, a `raw.RawFile`)."""
+    from k12_inquiry import contract
+
+    in_header = {contract.normalize_header(h) for h in raw_file.header_columns}
+    return {c.raw_column for c in spec.columns if c.normalized_name in in_header}
+
+
+def file_info(spec, raw_file) -> FileInfo:
+    """What the reports say about a checked file: labels of its batch columns, masked columns."""
+    from k12_inquiry.quality import prepare
+
+    labels = {c.raw_column: c.column_name for c in spec.columns}
+    labels.update({"field_count": "fields", prepare.STAS_DAYS_REPORTED: "days reported"})
+    masked = frozenset(c.raw_column for c in spec.columns if c.staging_column in rules.MASKED_STAGING_COLUMNS)
+    return FileInfo(raw_file.file, spec.code, raw_file.school_year, raw_file.fingerprint, labels, masked)
+
+
 # the warehouse's one "in use" error (k12_inquiry.warehouse), under the name this module used
 WarehouseBusyError = WarehouseInUse
 
