@@ -20,7 +20,7 @@ from k12_inquiry import project
 # `SENR_2024-25.txt`, optionally prefixed by the 7-digit LEA code for collaboratives
 # (`1964733_SENR_2024-25.txt`); `.txt` or `.csv`, any case.
 FILE_NAME_PATTERN = re.compile(
-    r"^(?:(?P<lea_code>\d{7})_)?(?P<extract_code>[A-Za-z]+)_(?P<start_year>\d{4})-(?P<end_year>\d{2})(?:_(?P<part>\d{8}))?\.(?:txt|csv)$",
+    r"^(?:(?P<lea_code>[0-9]{7})_)?(?P<extract_code>[A-Za-z]+)_(?P<start_year>[0-9]{4})-(?P<end_year>[0-9]{2})(?:_(?P<part>[0-9]{8}))?\.(?:txt|csv)$",
     re.IGNORECASE,
 )
 

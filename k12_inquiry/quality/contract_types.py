@@ -20,14 +20,16 @@ import pandas as pd
 from k12_inquiry.quality import rules
 
 # One full-match pattern per data type (`code` is checked against its code set, `text` not at all).
+# Digits are ASCII `[0-9]`, never `\d`: Python's `\d` matches any Unicode digit (Arabic-Indic
+# ٠١٢, full-width ０１２), DuckDB's (RE2) only ASCII, and an SSID in other digits is not a CALPADS SSID.
 DATA_TYPE_PATTERNS: dict[str, str] = {
-    "cds_lea": r"\d{7}",
-    "cds_school": r"\d{7}",
-    "cds_code": r"\d{14}",
-    "ssid": r"\d{10}",
-    "academic_year": r"\d{4}-\d{4}",
-    "integer": r"-?\d+",
-    "decimal": r"-?(?:\d+(?:\.\d*)?|\.\d+)",
+    "cds_lea": r"[0-9]{7}",
+    "cds_school": r"[0-9]{7}",
+    "cds_code": r"[0-9]{14}",
+    "ssid": r"[0-9]{10}",
+    "academic_year": r"[0-9]{4}-[0-9]{4}",
+    "integer": r"-?[0-9]+",
+    "decimal": r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)",
     "flag": r"[YNyn]",            # staging reads y/n too
 }
 
@@ -95,7 +97,7 @@ def _valid_of_distinct(distinct: pd.Series, data_type: str) -> np.ndarray:
         raise ValueError(f"no format is defined for data type {data_type!r}")
     valid = distinct.str.fullmatch(DATA_TYPE_PATTERNS[data_type]).fillna(False).astype(bool).to_numpy()
     if data_type == "academic_year" and valid.any():
-        years = distinct.str.extract(r"^(\d{4})-(\d{4})$").astype("float64")
+        years = distinct.str.extract(r"^([0-9]{4})-([0-9]{4})$").astype("float64")
         valid = valid & (years[1] == years[0] + 1).to_numpy()
     return valid
 

@@ -38,8 +38,10 @@ ROW_RULES: dict[str, Rule] = {rule.name: rule for rule in (
          "a required value is present (not blank)",
          "Fill in the value in the SIS and export again."),
     Rule("parses_as_type", "columns typed cds_lea, cds_school, cds_code, ssid, academic_year, date, integer, decimal, flag",
-         "the value parses as its contract type (7-digit LEA and school codes, 10-digit SSID, a calendar date, ...)",
-         "Correct the value in the SIS (a date such as 20250231 does not exist)."),
+         "the value parses as its contract type (7-digit LEA and school codes, 10-digit SSID, a calendar date, ...); "
+         "digits are ASCII 0-9 (Arabic-Indic or full-width digits are not)",
+         "Correct the value in the SIS (a date such as 20250231 does not exist); a value in other digits comes from "
+         "a locale setting of the export: export it again with ASCII digits."),
     Rule("code_in_code_set", "columns with a code set in the contract",
          "the code, in any case, is one of its seed's codes (seeds/codes, seeds/policy) or one of their local "
          "spellings in seeds/codes/code_aliases.csv, as the staging models read codes",
@@ -120,8 +122,9 @@ def date_formats() -> list[str]:
 
 
 def date_format_shape(date_format: str) -> str:
-    """'%Y%m%d' -> r'\\d{4}\\d{2}\\d{2}': the strict shape of a date format (no 1-digit months)."""
-    widths = {"%Y": r"\d{4}", "%m": r"\d{2}", "%d": r"\d{2}"}
+    """'%Y%m%d' -> '[0-9]{4}[0-9]{2}[0-9]{2}': the strict shape of a date format (no 1-digit
+    months; ASCII digits only, as `contract_types.DATA_TYPE_PATTERNS`)."""
+    widths = {"%Y": "[0-9]{4}", "%m": "[0-9]{2}", "%d": "[0-9]{2}"}
     parts = re.split(r"(%[A-Za-z])", date_format)
     shape = ""
     for part in parts:
