@@ -169,3 +169,38 @@ def test_the_five_by_five_grid_takes_level_names_from_the_seed_columns():
     spec = json.dumps(charts.five_by_five_grid(colors, title="5x5").to_dict())
     assert "Very low" in spec and "Maintained" in spec
     assert "Level 1" in spec          # a change level the frame does not name
+
+
+# --- data shapes that crashed the README's report example (issue 13) ---------------------------
+
+def test_a_dot_plot_of_an_empty_selection_is_an_empty_chart_not_an_error():
+    # a group with no student at the school: the frame has the columns and no row
+    empty = pd.DataFrame({"group": pd.Series([], dtype="str"), "rate": pd.Series([], dtype="float64"),
+                          "students": pd.Series([], dtype="Int64"), IS_SUPPRESSED: pd.Series([], dtype="bool")})
+    spec = charts.dot_plot_by_group(empty, value="rate", group="group", n="students", title="t",
+                                    value_title="v").to_dict()
+    assert spec["layer"]
+
+
+@pytest.mark.parametrize("counts", [[np.nan, np.nan], [None, None], pd.array([pd.NA, pd.NA], dtype="Int64")])
+def test_groups_without_a_count_are_labelled_by_name_alone(counts):
+    # every count suppressed or unknown: the label is the group's name with no "(n=...)"
+    frame = pd.DataFrame({"group": ["English learners", "All students"], "rate": [0.2, 0.1], "students": counts,
+                          IS_SUPPRESSED: [False, False]})
+    spec = charts.dot_plot_by_group(frame, value="rate", group="group", n="students", title="t",
+                                    value_title="v").to_dict()
+    labels = sorted(row[charts.builders.LABEL] for row in _dataset_rows(spec))
+    assert labels == ["All students", "English learners"]
+
+
+def test_a_known_count_is_printed_beside_the_name():
+    frame = pd.DataFrame({"group": ["English learners", "All students"], "rate": [0.2, 0.1],
+                          "students": [1234.0, np.nan], IS_SUPPRESSED: [False, False]})
+    spec = charts.dot_plot_by_group(frame, value="rate", group="group", n="students", title="t",
+                                    value_title="v").to_dict()
+    labels = sorted(row[charts.builders.LABEL] for row in _dataset_rows(spec))
+    assert labels == ["All students", "English learners (n=1,234)"]
+
+
+def _dataset_rows(spec: dict) -> list[dict]:
+    return [row for rows in spec.get("datasets", {}).values() for row in rows]

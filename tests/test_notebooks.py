@@ -118,3 +118,13 @@ def test_k12_report_refuses_unknown_parameters(warehouse, capsys):
     assert cli.main(["report", "--warehouse", str(warehouse), "--group", "XX"]) == cli.EXIT_USAGE
     errors = capsys.readouterr().err
     assert "No Such School" in errors and "1999" in errors and "XX" in errors
+
+
+def test_a_population_with_no_student_has_no_rate_rather_than_an_error(warehouse):
+    # the README's report example crashed on an empty population (NaN to int): a grade
+    # the district has no such level of is a population with no student at all
+    from k12_inquiry.analysis.inquiry import Population
+    from k12_inquiry.analysis.scope import Scope
+
+    scope = Scope.from_parameters(str(warehouse))
+    assert Population(scope, ["NO-SUCH-GRADE"]).chronic_absence() is None

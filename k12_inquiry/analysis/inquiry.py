@@ -69,11 +69,13 @@ class Population:
     def chronic_absence(self, school_year: int | None = None) -> dict | None:
         """The population's chronic absence rate for a whole year (fact-based Dashboard rule,
         at each school attended): `students`, `chronically_absent`, `rate`; None when the
-        year is not in the warehouse or the cell must be suppressed."""
+        year is not in the warehouse, the population has no student or the cell must be
+        suppressed."""
         year = school_year or self.scope.school_year
         sql = RECORDS_SQL + """
         select count(*) as students,
-               sum(case when is_chronically_absent then 1 else 0 end) as chronically_absent
+               -- coalesce: no student in the population (grade 6 at an elementary school) sums to NULL
+               coalesce(sum(case when is_chronically_absent then 1 else 0 end), 0) as chronically_absent
         from records
         where grade_level_code in (select unnest($grades))
             and ($focus_group = 'ALL' or is_focus_group)
@@ -81,7 +83,9 @@ class Population:
         row = self.scope.warehouse.query(sql, {
             "school_year": year, "school_key": self.scope.school_key, "focus_group": self.scope.student_group,
             "measure_source": "stas", "grades": self._grades()}).iloc[0]
-        students, absent = int(row.students or 0), int(row.chronically_absent or 0)
+        students, absent = int(row.students), int(row.chronically_absent)
+        if students == 0:           # nobody in the population: there is no rate to show
+            return None
         judged = suppress(self.scope.warehouse, pd.DataFrame({"students": [students], "chronically_absent": [absent]}),
                           n="students", numerator="chronically_absent")
         if judged[IS_SUPPRESSED].iloc[0]:
