@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -345,31 +346,91 @@ def drop_utf8_copy(raw_file: RawFile, cache_dir: Path) -> None:
         Path(raw_file.readable_path).unlink(missing_ok=True)
 
 
-def _is_valid_utf8(path: Path, fingerprint: str, cache_dir: Path) -> bool:
-    """Whole-file UTF-8 check, remembered per file fingerprint (it reads every byte)."""
-    memo_path = cache_dir / "utf8_validity.json"
+@dataclass(frozen=True)
+class ByteScan:
+    """What one pass over every byte of a file found (remembered per file fingerprint)."""
+    is_valid_utf8: bool
+    first_invalid_utf8: tuple[int, int, int] | None     # (byte offset, line number, byte value)
+    has_utf8_multibyte: bool                            # a valid multi-byte UTF-8 sequence occurs
+    first_nul: tuple[int, int] | None                   # (byte offset, line number)
+
+
+BYTE_SCAN_VERSION = 2
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_CHUNK = 16 * 1024 * 1024
+
+
+def byte_scan(path: Path, fingerprint: str, cache_dir: Path) -> ByteScan:
+    """Whole-file byte scan (UTF-8 validity, NUL bytes), remembered per file fingerprint."""
+    memo_path = cache_dir / "byte_scan.json"
     try:
         memo = json.loads(memo_path.read_text(encoding="utf-8"))
+        if memo.get("version") != BYTE_SCAN_VERSION:
+            memo = {}
     except (OSError, ValueError):
         memo = {}
+    files = memo.setdefault("files", {})
     key = f"{path.resolve()}|{fingerprint}"
-    if key not in memo:
-        memo[key] = _decodes_as_utf8(path)
+    if key not in files:
+        found = _scan_bytes(path)
+        files[key] = {"is_valid_utf8": found.is_valid_utf8, "first_invalid_utf8": found.first_invalid_utf8,
+                      "has_utf8_multibyte": found.has_utf8_multibyte, "first_nul": found.first_nul}
+        memo["version"] = BYTE_SCAN_VERSION
         cache_dir.mkdir(parents=True, exist_ok=True)
         memo_path.write_text(json.dumps(memo, indent=0), encoding="utf-8")
-    return memo[key]
+    entry = files[key]
+    return ByteScan(entry["is_valid_utf8"],
+                    tuple(entry["first_invalid_utf8"]) if entry["first_invalid_utf8"] else None,
+                    entry["has_utf8_multibyte"],
+                    tuple(entry["first_nul"]) if entry["first_nul"] else None)
 
 
-def _decodes_as_utf8(path: Path) -> bool:
+def _is_valid_utf8(path: Path, fingerprint: str, cache_dir: Path) -> bool:
+    return byte_scan(path, fingerprint, cache_dir).is_valid_utf8
+
+
+def _scan_bytes(path: Path) -> ByteScan:
+    """One streaming pass (C-level searches per 16 MB chunk, no loop over bytes): the first
+    NUL byte, the first byte that is not UTF-8 and, for a file that is not valid UTF-8,
+    whether it also holds valid multi-byte UTF-8 sequences (a file of mixed encodings)."""
     decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        with path.open("rb") as handle:
-            while chunk := handle.read(16 * 1024 * 1024):
-                decoder.decode(chunk)
+    offset, lines_before = 0, 0
+    first_nul = first_invalid = None
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            if first_nul is None and (at := chunk.find(b"\x00")) >= 0:
+                first_nul = (offset + at, lines_before + chunk.count(b"\n", 0, at) + 1)
+            if first_invalid is None:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as error:
+                    # the decoder may hold back up to 3 bytes of the previous chunk
+                    at = max(error.start - (len(error.object) - len(chunk)), 0)
+                    first_invalid = (offset + at, lines_before + chunk.count(b"\n", 0, at) + 1, chunk[at])
+            lines_before += chunk.count(b"\n")
+            offset += len(chunk)
+            if first_nul is not None and first_invalid is not None:
+                break
+    if first_invalid is None:
+        try:
             decoder.decode(b"", final=True)
-        return True
-    except UnicodeDecodeError:
-        return False
+        except UnicodeDecodeError:
+            with path.open("rb") as handle:        # a multi-byte sequence cut by the end of the file
+                handle.seek(-1, 2)
+                first_invalid = (offset - 1, lines_before + 1, handle.read(1)[0])
+    if first_invalid is None:
+        return ByteScan(True, None, True, first_nul)
+    return ByteScan(False, first_invalid, _has_utf8_multibyte(path), first_nul)
+
+
+def _has_utf8_multibyte(path: Path) -> bool:
+    tail = b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            if _UTF8_MULTIBYTE.search(tail + chunk):
+                return True
+            tail = chunk[-3:]
+    return False
 
 
 # --- the landing manifest (written by k12_inquiry.landing) ------------------------------
@@ -398,6 +459,26 @@ def _is_landed(file: str, fingerprint: str, cache_dir: Path) -> bool:
     return bool(entry) and entry["fingerprint"] == fingerprint and (landing_dir(cache_dir) / entry["parquet"]).exists()
 
 
+def _byte_problem(name: str, scanned: ByteScan) -> FileProblem | None:
+    """A NUL byte anywhere, or UTF-8 characters next to bytes that are not UTF-8, stop the check."""
+    if scanned.first_nul:
+        offset, line = scanned.first_nul
+        return FileProblem("error", name, "nul_byte",
+                           f"the file holds a NUL byte (0x00) at byte offset {offset:,} (line {line:,}), "
+                           "which is not text",
+                           "Export the file again: a NUL comes from a copy or disk error or a binary field, "
+                           "and no row of the file is loaded until it is gone.")
+    if not scanned.is_valid_utf8 and scanned.has_utf8_multibyte:
+        offset, line, value = scanned.first_invalid_utf8
+        return FileProblem("error", name, "mixed_encoding",
+                           f"the file mixes encodings: it holds UTF-8 characters, but byte 0x{value:02X} at byte "
+                           f"offset {offset:,} (line {line:,}) is not UTF-8 (it looks like Windows-1252), so no "
+                           "single encoding reads every line right",
+                           "Save the whole file in one encoding, UTF-8 (see docs/extracts.md); decoding it as "
+                           "Windows-1252 would turn every UTF-8 character into two wrong ones.")
+    return None
+
+
 def scan(extracts_dir: Path | str | None = None, cache_dir: Path | str | None = None) -> RawReport:
     """Look at every file (name, header, encoding, delimiter, ending); no data rows are read."""
     from k12_inquiry import project
@@ -418,8 +499,13 @@ def scan(extracts_dir: Path | str | None = None, cache_dir: Path | str | None = 
         fingerprint = f"{stat.st_size}-{stat.st_mtime_ns}"
         encoding = inspection.encoding
         readable = file.path
-        if encoding == "utf-8" and not _is_valid_utf8(file.path, fingerprint, cache_dir):
-            encoding = "cp1252"          # invalid UTF-8 beyond the first 64 KB
+        scanned = byte_scan(file.path, fingerprint, cache_dir)
+        byte_problem = _byte_problem(file.path.name, scanned)
+        if byte_problem:
+            report.problems.append(byte_problem)
+            continue
+        if not scanned.is_valid_utf8:
+            encoding = "cp1252"          # invalid UTF-8 (maybe beyond the first 64 KB), no UTF-8 character
         if encoding == "cp1252" and not _is_landed(file.path.name, fingerprint, cache_dir):
             try:
                 readable = _utf8_copy(file.path, fingerprint, cache_dir)

@@ -130,6 +130,46 @@ def test_a_byte_that_is_neither_utf8_nor_windows1252_stops_the_run(one_year, che
     assert_file_problem(code, err, tmp_path, f"SCSC_{YEAR_LABEL}.txt", "[unreadable_encoding]", "0x81")
 
 
+def _line_start(data: bytes, line_number: int) -> int:
+    """Byte offset where a (1-based) physical line starts, counted here by hand."""
+    offset = 0
+    for _ in range(line_number - 1):
+        offset = data.index(b"\n", offset) + 1
+    return offset
+
+
+def test_a_nul_byte_beyond_the_first_64_kb_stops_the_run(one_year, check, tmp_path):
+    path = one_year / f"SCSC_{YEAR_LABEL}.txt"
+    data = path.read_bytes()
+    line = 3000
+    position = _line_start(data, line) + 4
+    assert position > 64 * 1024                              # where the header check does not look
+    path.write_bytes(data[:position] + b"\x00" + data[position:])
+    code, _, err = check(one_year)
+    assert_file_problem(code, err, tmp_path, f"SCSC_{YEAR_LABEL}.txt", "[nul_byte]",
+                        f"byte offset {position:,} (line {line:,})")
+
+
+def test_utf8_with_one_windows1252_byte_stops_the_run_instead_of_being_misread(one_year, check, tmp_path):
+    # a UTF-8 file (José, in UTF-8) with one Windows-1252 byte (é = 0xE9) further down:
+    # decoding it whole as Windows-1252 would silently turn José into JosÃ©
+    path = one_year / f"SENR_{YEAR_LABEL}.txt"
+    lines = path.read_bytes().decode("utf-8").split("\n")
+    position = lines[0].split("^").index("Student Legal First Name")
+    late = len(lines) - 10                                   # near the end of the file
+    for line_number, name in ((2, "José".encode("utf-8")), (late, "Ren\xe9e".encode("cp1252"))):
+        fields = lines[line_number - 1].encode("utf-8").split(b"^")
+        fields[position] = name
+        lines[line_number - 1] = b"^".join(fields)
+    data = b"\n".join(x if isinstance(x, bytes) else x.encode("utf-8") for x in lines)
+    path.write_bytes(data)
+    assert _line_start(data, late) > 64 * 1024
+    offset = _line_start(data, late) + data[_line_start(data, late):].index(b"\xe9")
+    code, _, err = check(one_year)
+    assert_file_problem(code, err, tmp_path, f"SENR_{YEAR_LABEL}.txt", "[mixed_encoding]", "0xE9",
+                        f"byte offset {offset:,} (line {late:,})")
+
+
 # --- Windows-1252 ---------------------------------------------------------------------------
 
 ACCENTED_NAMES = [("José", "Peña"), ("Zoë", "Müller"), ("Siobhán", "O’Brien"), ("Renée", "Nuñez-García")]
