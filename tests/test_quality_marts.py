@@ -15,6 +15,7 @@ import contextlib
 import csv
 import datetime as dt
 import io
+import json
 import shutil
 from pathlib import Path
 
@@ -236,3 +237,24 @@ def test_k12_check_marts_without_a_warehouse_is_a_short_message(tmp_path, capsys
     err = capsys.readouterr().err
     assert "there is no warehouse at" in err and "k12 build" in err
     assert not (tmp_path / "none.duckdb").exists(), "dbt did not run (it would create an empty warehouse)"
+
+
+def test_the_marts_check_fails_naming_a_mart_of_the_project_that_is_not_built(tmp_path, capsys):
+    # a manifest defining two marts (and a staging model, which is not a mart); the warehouse
+    # holds only one of the two marts: the check must fail and name the other one
+    target = tmp_path / "target"
+    target.mkdir()
+    (target / "manifest.json").write_text(json.dumps({"nodes": {
+        "model.k12.dim_school": {"resource_type": "model", "name": "dim_school", "schema": "marts"},
+        "model.k12.indicator_results": {"resource_type": "model", "name": "indicator_results", "schema": "marts"},
+        "model.k12.stg_x": {"resource_type": "model", "name": "stg_x", "schema": "staging"}}}))
+    (target / "run_results.json").write_text(json.dumps({"results": []}))
+    warehouse = tmp_path / "k12.duckdb"
+    con = duckdb.connect(str(warehouse))
+    con.execute("create schema marts; create table marts.dim_school as select 1 as school_key")
+    con.close()
+    code = marts.report_results(warehouse, target=target, data_docs=False, reports_dir=tmp_path / "reports")
+    assert code == cli.EXIT_MARTS_CHECK_FAILED
+    err = capsys.readouterr().err
+    assert "1 mart(s) of the dbt project are missing" in err and "indicator_results" in err
+    assert "dim_school" not in err.split("missing from")[1].split(":", 1)[1].split(";")[0]

@@ -111,6 +111,27 @@ def read_results(target: Path, since: float | None = None) -> list[MartsTestResu
     return sorted(results, key=lambda r: (r.relation, r.rule, r.test))
 
 
+def expected_marts(target: Path) -> set[str]:
+    """The marts the dbt project defines: the models of dbt's manifest built into the marts
+    schema (the project decides; no copied list)."""
+    nodes = json.loads((target / "manifest.json").read_text(encoding="utf-8"))["nodes"]
+    return {node["name"] for node in nodes.values()
+            if node.get("resource_type") == "model" and node.get("schema") == MARTS_SCHEMA
+            and node.get("config", {}).get("materialized") != "ephemeral"}
+
+
+def built_marts(warehouse: Path) -> set[str]:
+    """The tables and views of the marts schema in the warehouse."""
+    from k12_inquiry.warehouse import connect
+
+    con = connect(warehouse, read_only=True)
+    try:
+        return {row[0] for row in con.execute(
+            "select table_name from information_schema.tables where table_schema = ?", [MARTS_SCHEMA]).fetchall()}
+    finally:
+        con.close()
+
+
 # --- dq_results and Data Docs ---------------------------------------------------------------
 
 def result_rows(results: list[MartsTestResult], run_at: dt.datetime) -> list[dict]:
@@ -238,6 +259,11 @@ def report_results(warehouse: Path, *, target: Path | None = None, since: float 
         return EXIT_MARTS_CHECK_FAILED
     if not results and not required:
         return EXIT_OK
+    missing = sorted(expected_marts(target or target_dir()) - built_marts(warehouse)) if required else []
+    if missing:
+        print(f"{command}: {len(missing)} mart(s) of the dbt project are missing from {warehouse}: "
+              f"{', '.join(missing)}; the last build did not finish. Run k12 build again.", file=err)
+        return EXIT_MARTS_CHECK_FAILED
     run_at = dt.datetime.now().replace(microsecond=0)
     try:
         write_results(warehouse, result_rows(results, run_at))
