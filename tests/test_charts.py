@@ -169,3 +169,40 @@ def test_the_five_by_five_grid_takes_level_names_from_the_seed_columns():
     spec = json.dumps(charts.five_by_five_grid(colors, title="5x5").to_dict())
     assert "Very low" in spec and "Maintained" in spec
     assert "Level 1" in spec          # a change level the frame does not name
+
+
+def _all_suppressed(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame as the suppression engine leaves it when every cell is too small: flagged, counts blank."""
+    data = frame.copy()
+    data[IS_SUPPRESSED] = True
+    data["students"] = pd.array([pd.NA] * len(data), dtype="Int64")
+    return data
+
+
+def test_risk_ratio_chart_of_an_all_suppressed_frame_draws_no_point_instead_of_crashing():
+    # the shape that crashed `k12 report --school "Bayview Elementary" --group EL`: every
+    # group of a small school suppressed, string labels (pyarrow) and Int64 counts
+    frame = _all_suppressed(pd.DataFrame({"group": pd.array(["EL", "HI"], dtype="str"), "risk_ratio": [1.5, 0.8],
+                                          "lower": [1.1, 0.5], "upper": [2.0, 1.2], "students": [5, 7]}))
+    spec = charts.risk_ratio_chart(frame, ratio="risk_ratio", group="group", n="students", highlight=["EL"],
+                                   sort=["EL", "HI"], title="t").to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert rows == []
+
+
+def test_n_labels_show_the_count_only_where_it_is_known():
+    frame = pd.DataFrame({"group": pd.array(["EL", "HI"], dtype="str"), "share": [0.5, 0.25],
+                          "students": pd.array([1234, pd.NA], dtype="Int64"), IS_SUPPRESSED: [False, False]})
+    spec = charts.bar_chart(frame, category="group", value="share", n="students", title="t",
+                            value_title="v").to_dict()
+    labels = sorted(row["__label"] for row in next(iter(spec["datasets"].values())))
+    assert labels == ["EL (n=1,234)", "HI"]
+
+
+def test_stacked_share_bars_of_an_empty_frame_is_a_valid_chart():
+    frame = pd.DataFrame({"group": pd.array([], dtype="str"), "mark": pd.array([], dtype="str"),
+                          "share": pd.Series([], dtype=float), "students": pd.array([], dtype="Int64"),
+                          "level_label": pd.array([], dtype="str"), IS_SUPPRESSED: pd.Series([], dtype=bool)})
+    spec = charts.stacked_share_bars(frame, category="group", segment="mark", share="share", n="students",
+                                     facet="level_label", category_order=["HI"], title="t").to_dict()
+    assert next(iter(spec["datasets"].values())) == []

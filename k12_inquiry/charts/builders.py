@@ -35,8 +35,12 @@ def _with_n_label(frame: pd.DataFrame, label: str, n: str | None, unit: str = "n
     if n is None:
         data[LABEL] = data[label].astype(str)
     else:
-        counts = pd.to_numeric(data[n], errors="coerce").round().astype("Int64")
-        data[LABEL] = data[label].astype(str) + counts.map(lambda v: f" ({unit}={v:,})" if pd.notna(v) else "")
+        # built as plain strings row by row: an empty frame, or counts that are all NaN or None,
+        # must give an empty or count-free label, not a str + Int64 addition
+        counts = pd.to_numeric(data[n], errors="coerce")
+        data[LABEL] = pd.Series([f"{name} ({unit}={int(round(count)):,})" if pd.notna(count) else str(name)
+                                 for name, count in zip(data[label].astype(str), counts)],
+                                index=data.index, dtype=object)
     return data
 
 
