@@ -206,3 +206,18 @@ def test_stacked_share_bars_of_an_empty_frame_is_a_valid_chart():
     spec = charts.stacked_share_bars(frame, category="group", segment="mark", share="share", n="students",
                                      facet="level_label", category_order=["HI"], title="t").to_dict()
     assert next(iter(spec["datasets"].values())) == []
+
+
+def test_grouped_bar_chart_of_an_all_suppressed_frame_says_so_in_words_and_renders():
+    # discipline_pbis for a small school: every (event type, category) cell suppressed; the
+    # grouped bars laid out to an infinite size ("SVG has an invalid size")
+    frame = pd.DataFrame({"pbis_category": pd.array(["Property"], dtype="str"),
+                          "event_type": pd.array(["Referrals"], dtype="str"), "events": [float("nan")],
+                          IS_SUPPRESSED: [True]})
+    chart = charts.bar_chart(frame, category="pbis_category", value="events", color="event_type", label_n=False,
+                             title="Referrals by behaviour", value_title="Referrals", sort=["Property"])
+    spec = chart.to_dict()
+    note = next(iter(spec["datasets"].values()))[0]["note"]
+    assert note.startswith("Nothing to show for this selection") and "fewer than 11 students" in note
+    assert spec["title"]["text"] == "Referrals by behaviour"
+    assert charts.to_png(chart)[:4] == b"\x89PNG"

@@ -69,6 +69,16 @@ def _highlight_color(data: pd.DataFrame, column: str, highlight: Sequence | None
                      scale=alt.Scale(domain=["Focus group", "Other groups"], range=[FOCUS_COLOR, OTHER_COLOR]))
 
 
+def nothing_to_show(title: str, subtitle: str | Sequence[str] | None = None, width: int = 480) -> alt.Chart:
+    """A chart that says in words that the selection has no shown cell (no data, or every
+    cell too small to show), in place of an empty plot."""
+    note = pd.DataFrame({"note": [f"Nothing to show for this selection: no data, or every cell has fewer than "
+                                  f"{suppression_minimum_n()} students."]})
+    return alt.Chart(note).mark_text(align="left", x=0, y=20, fontSize=13, color=SUBTITLE_COLOR).encode(
+        text="note:N").properties(title=_title(title, subtitle), width=width, height=40,
+                                  description=f"{title}. Nothing to show for this selection.")
+
+
 # --- dots and gaps -----------------------------------------------------------------------------
 
 def dot_plot_by_group(frame: pd.DataFrame, value: str, group: str, n: str | None, *, title: str,
@@ -188,6 +198,8 @@ def bar_chart(frame: pd.DataFrame, category: str, value: str, n: str | None = No
     """Bars with their values printed at the end; `color` splits bars side by side (grouped)
     or `highlight` colours the focus categories."""
     shown = plottable(frame)
+    if shown.empty:                     # grouped bars without a row lay out to an infinite size
+        return nothing_to_show(title, subtitle, width)
     data = _clean(_with_n_label(shown, category, n if label_n else None))
     fmt = _value_format(percent, value_format)
     if isinstance(sort, str) or sort is None:
