@@ -186,8 +186,8 @@ def test_risk_ratio_chart_of_an_all_suppressed_frame_draws_no_point_instead_of_c
                                           "lower": [1.1, 0.5], "upper": [2.0, 1.2], "students": [5, 7]}))
     spec = charts.risk_ratio_chart(frame, ratio="risk_ratio", group="group", n="students", highlight=["EL"],
                                    sort=["EL", "HI"], title="t").to_dict()
-    rows = next(iter(spec["datasets"].values()))
-    assert rows == []
+    note = next(iter(spec["datasets"].values()))[0]["note"]
+    assert note.startswith("Nothing to show for this selection")
 
 
 def test_n_labels_show_the_count_only_where_it_is_known():
@@ -199,13 +199,13 @@ def test_n_labels_show_the_count_only_where_it_is_known():
     assert labels == ["EL (n=1,234)", "HI"]
 
 
-def test_stacked_share_bars_of_an_empty_frame_is_a_valid_chart():
+def test_stacked_share_bars_of_an_empty_frame_says_there_is_nothing_to_show():
     frame = pd.DataFrame({"group": pd.array([], dtype="str"), "mark": pd.array([], dtype="str"),
                           "share": pd.Series([], dtype=float), "students": pd.array([], dtype="Int64"),
                           "level_label": pd.array([], dtype="str"), IS_SUPPRESSED: pd.Series([], dtype=bool)})
     spec = charts.stacked_share_bars(frame, category="group", segment="mark", share="share", n="students",
                                      facet="level_label", category_order=["HI"], title="t").to_dict()
-    assert next(iter(spec["datasets"].values())) == []
+    assert next(iter(spec["datasets"].values()))[0]["note"].startswith("Nothing to show for this selection")
 
 
 def test_grouped_bar_chart_of_an_all_suppressed_frame_says_so_in_words_and_renders():
@@ -220,4 +220,14 @@ def test_grouped_bar_chart_of_an_all_suppressed_frame_says_so_in_words_and_rende
     note = next(iter(spec["datasets"].values()))[0]["note"]
     assert note.startswith("Nothing to show for this selection") and "fewer than 11 students" in note
     assert spec["title"]["text"] == "Referrals by behaviour"
+    assert charts.to_png(chart)[:4] == b"\x89PNG"
+
+
+def test_line_chart_of_an_all_suppressed_frame_renders_a_note():
+    # discipline_pbis "by month" for a small school: every month suppressed
+    frame = pd.DataFrame({"month": pd.array(["Sep", "Oct"], dtype="str"), "events": [float("nan")] * 2,
+                          "event_type": pd.array(["Referrals"] * 2, dtype="str"), IS_SUPPRESSED: [True, True]})
+    chart = charts.line_chart(frame, x="month", value="events", series="event_type", percent=False,
+                              title="By month", x_title="Month", value_title="Number")
+    assert next(iter(chart.to_dict()["datasets"].values()))[0]["note"].startswith("Nothing to show")
     assert charts.to_png(chart)[:4] == b"\x89PNG"
