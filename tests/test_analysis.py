@@ -327,3 +327,22 @@ def test_format_table_prints_a_star_for_suppressed_values(suppression_engine):
     text = display.format_table(frame, columns={"g": "Group", "n": "Students", "rate": "Rate"}, percent=["rate"])
     assert "<td class=\"num\">*</td>" in text and "25.0%" in text and "20.0%" not in text
     assert display.SUPPRESSION_NOTE.split(":")[0] in text
+
+
+class _NoRecordsWarehouse:
+    """Answers the chronic-absence query as DuckDB does for a population without a record:
+    count(*) 0 and sum() NULL (NaN in pandas)."""
+
+    def query(self, sql, parameters):
+        return pd.DataFrame({"students": [0], "chronically_absent": [float("nan")]})
+
+
+def test_chronic_absence_of_a_population_without_students_is_none_not_a_crash():
+    # the README example (an elementary school, group EL) crashed here with "NaN to integer"
+    from k12_inquiry.analysis.inquiry import Population
+    from k12_inquiry.analysis.scope import Scope
+
+    scope = Scope(warehouse=_NoRecordsWarehouse(), school_year=2026, school_year_label="2025-26",
+                  school_key="0000000-1111111", school_label="Bayview Elementary", student_group="EL",
+                  student_group_label="English learners")
+    assert Population(scope, grade_levels=["06"]).chronic_absence() is None

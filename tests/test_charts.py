@@ -173,15 +173,6 @@ def test_the_five_by_five_grid_takes_level_names_from_the_seed_columns():
 
 # --- data shapes that crashed the README's report example (issue 13) ---------------------------
 
-def test_a_dot_plot_of_an_empty_selection_is_an_empty_chart_not_an_error():
-    # a group with no student at the school: the frame has the columns and no row
-    empty = pd.DataFrame({"group": pd.Series([], dtype="str"), "rate": pd.Series([], dtype="float64"),
-                          "students": pd.Series([], dtype="Int64"), IS_SUPPRESSED: pd.Series([], dtype="bool")})
-    spec = charts.dot_plot_by_group(empty, value="rate", group="group", n="students", title="t",
-                                    value_title="v").to_dict()
-    assert spec["layer"]
-
-
 @pytest.mark.parametrize("counts", [[np.nan, np.nan], [None, None], pd.array([pd.NA, pd.NA], dtype="Int64")])
 def test_groups_without_a_count_are_labelled_by_name_alone(counts):
     # every count suppressed or unknown: the label is the group's name with no "(n=...)"
@@ -204,3 +195,65 @@ def test_a_known_count_is_printed_beside_the_name():
 
 def _dataset_rows(spec: dict) -> list[dict]:
     return [row for rows in spec.get("datasets", {}).values() for row in rows]
+
+
+def _all_suppressed(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame as the suppression engine leaves it when every cell is too small: flagged, counts blank."""
+    data = frame.copy()
+    data[IS_SUPPRESSED] = True
+    data["students"] = pd.array([pd.NA] * len(data), dtype="Int64")
+    return data
+
+
+def test_risk_ratio_chart_of_an_all_suppressed_frame_draws_no_point_instead_of_crashing():
+    # the shape that crashed `k12 report --school "Bayview Elementary" --group EL`: every
+    # group of a small school suppressed, string labels (pyarrow) and Int64 counts
+    frame = _all_suppressed(pd.DataFrame({"group": pd.array(["EL", "HI"], dtype="str"), "risk_ratio": [1.5, 0.8],
+                                          "lower": [1.1, 0.5], "upper": [2.0, 1.2], "students": [5, 7]}))
+    spec = charts.risk_ratio_chart(frame, ratio="risk_ratio", group="group", n="students", highlight=["EL"],
+                                   sort=["EL", "HI"], title="t").to_dict()
+    note = next(iter(spec["datasets"].values()))[0]["note"]
+    assert note.startswith("Nothing to show for this selection")
+
+
+def test_n_labels_show_the_count_only_where_it_is_known():
+    frame = pd.DataFrame({"group": pd.array(["EL", "HI"], dtype="str"), "share": [0.5, 0.25],
+                          "students": pd.array([1234, pd.NA], dtype="Int64"), IS_SUPPRESSED: [False, False]})
+    spec = charts.bar_chart(frame, category="group", value="share", n="students", title="t",
+                            value_title="v").to_dict()
+    labels = sorted(row["__label"] for row in next(iter(spec["datasets"].values())))
+    assert labels == ["EL (n=1,234)", "HI"]
+
+
+def test_stacked_share_bars_of_an_empty_frame_says_there_is_nothing_to_show():
+    frame = pd.DataFrame({"group": pd.array([], dtype="str"), "mark": pd.array([], dtype="str"),
+                          "share": pd.Series([], dtype=float), "students": pd.array([], dtype="Int64"),
+                          "level_label": pd.array([], dtype="str"), IS_SUPPRESSED: pd.Series([], dtype=bool)})
+    spec = charts.stacked_share_bars(frame, category="group", segment="mark", share="share", n="students",
+                                     facet="level_label", category_order=["HI"], title="t").to_dict()
+    assert next(iter(spec["datasets"].values()))[0]["note"].startswith("Nothing to show for this selection")
+
+
+def test_grouped_bar_chart_of_an_all_suppressed_frame_says_so_in_words_and_renders():
+    # discipline_pbis for a small school: every (event type, category) cell suppressed; the
+    # grouped bars laid out to an infinite size ("SVG has an invalid size")
+    frame = pd.DataFrame({"pbis_category": pd.array(["Property"], dtype="str"),
+                          "event_type": pd.array(["Referrals"], dtype="str"), "events": [float("nan")],
+                          IS_SUPPRESSED: [True]})
+    chart = charts.bar_chart(frame, category="pbis_category", value="events", color="event_type", label_n=False,
+                             title="Referrals by behaviour", value_title="Referrals", sort=["Property"])
+    spec = chart.to_dict()
+    note = next(iter(spec["datasets"].values()))[0]["note"]
+    assert note.startswith("Nothing to show for this selection") and "fewer than 11 students" in note
+    assert spec["title"]["text"] == "Referrals by behaviour"
+    assert charts.to_png(chart)[:4] == b"\x89PNG"
+
+
+def test_line_chart_of_an_all_suppressed_frame_renders_a_note():
+    # discipline_pbis "by month" for a small school: every month suppressed
+    frame = pd.DataFrame({"month": pd.array(["Sep", "Oct"], dtype="str"), "events": [float("nan")] * 2,
+                          "event_type": pd.array(["Referrals"] * 2, dtype="str"), IS_SUPPRESSED: [True, True]})
+    chart = charts.line_chart(frame, x="month", value="events", series="event_type", percent=False,
+                              title="By month", x_title="Month", value_title="Number")
+    assert next(iter(chart.to_dict()["datasets"].values()))[0]["note"].startswith("Nothing to show")
+    assert charts.to_png(chart)[:4] == b"\x89PNG"

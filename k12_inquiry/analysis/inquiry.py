@@ -83,8 +83,9 @@ class Population:
         row = self.scope.warehouse.query(sql, {
             "school_year": year, "school_key": self.scope.school_key, "focus_group": self.scope.student_group,
             "measure_source": "stas", "grades": self._grades()}).iloc[0]
-        students, absent = int(row.students), int(row.chronically_absent)
-        if students == 0:           # nobody in the population: there is no rate to show
+        # no student in the population (e.g. grade 6 at an elementary school): sum() is NULL (NaN)
+        students, absent = (0 if pd.isna(value) else int(value) for value in (row.students, row.chronically_absent))
+        if students == 0:                   # nobody to measure: no rate (the engine would show 0 of 0)
             return None
         judged = suppress(self.scope.warehouse, pd.DataFrame({"students": [students], "chronically_absent": [absent]}),
                           n="students", numerator="chronically_absent")

@@ -69,6 +69,16 @@ def _highlight_color(data: pd.DataFrame, column: str, highlight: Sequence | None
                      scale=alt.Scale(domain=["Focus group", "Other groups"], range=[FOCUS_COLOR, OTHER_COLOR]))
 
 
+def nothing_to_show(title: str, subtitle: str | Sequence[str] | None = None, width: int = 480) -> alt.Chart:
+    """A chart that says in words that the selection has no shown cell (no data, or every
+    cell too small to show), in place of an empty plot."""
+    note = pd.DataFrame({"note": [f"Nothing to show for this selection: no data, or every cell has fewer than "
+                                  f"{suppression_minimum_n()} students."]})
+    return alt.Chart(note).mark_text(align="left", x=0, y=20, fontSize=13, color=SUBTITLE_COLOR).encode(
+        text="note:N").properties(title=_title(title, subtitle), width=width, height=40,
+                                  description=f"{title}. Nothing to show for this selection.")
+
+
 # --- dots and gaps -----------------------------------------------------------------------------
 
 def dot_plot_by_group(frame: pd.DataFrame, value: str, group: str, n: str | None, *, title: str,
@@ -79,6 +89,8 @@ def dot_plot_by_group(frame: pd.DataFrame, value: str, group: str, n: str | None
                       domain: Sequence[float] | None = None, width: int = 480) -> alt.LayerChart:
     """One dot per group (with an optional interval), a reference line (e.g. all students)
     and the value printed beside each dot; the focus groups (`highlight`) in vermillion."""
+    if plottable(frame).empty:          # nothing shown: say so (an empty layer has no size)
+        return nothing_to_show(title, subtitle, width)
     data = _clean(_with_n_label(plottable(frame), group, n))
     color = _highlight_color(data, group, highlight)
     fmt = _value_format(percent, value_format)
@@ -122,6 +134,8 @@ def gap_chart(frame: pd.DataFrame, gap: str, group: str, n: str | None, *, title
     """Gaps (or ratios, with `log_scale=True` and `reference_value=1`) with their intervals,
     around a line at `reference_value` labelled `reference_label`; optional `row`/`column`
     facets (e.g. school and subject)."""
+    if plottable(frame).empty:          # nothing shown: say so (an empty layer has no size)
+        return nothing_to_show(title, subtitle, width)
     data = _clean(_with_n_label(plottable(frame), group, n))
     color = _highlight_color(data, group, highlight)
     if log_scale:
@@ -188,6 +202,8 @@ def bar_chart(frame: pd.DataFrame, category: str, value: str, n: str | None = No
     """Bars with their values printed at the end; `color` splits bars side by side (grouped)
     or `highlight` colours the focus categories."""
     shown = plottable(frame)
+    if shown.empty:                     # grouped bars without a row lay out to an infinite size
+        return nothing_to_show(title, subtitle, width)
     data = _clean(_with_n_label(shown, category, n if label_n else None))
     fmt = _value_format(percent, value_format)
     if isinstance(sort, str) or sort is None:
@@ -240,6 +256,8 @@ def stacked_share_bars(frame: pd.DataFrame, category: str, segment: str, share: 
     the other segments. Segments of 8% or more carry their percent.
     """
     shown = plottable(frame)
+    if shown.empty:
+        return nothing_to_show(title, subtitle, width)
     data = _clean(_with_n_label(shown, category, n))
     data["__order"] = data[segment].map({s: i for i, s in enumerate(segment_order)})
     y_sort = None
@@ -291,6 +309,8 @@ def line_chart(frame: pd.DataFrame, x: str, value: str, *, title: str, x_title: 
                point_labels: bool = False) -> alt.LayerChart:
     """Lines with points, one per `series` (e.g. a group, or this year and last year); the
     focus series in vermillion when `highlight` is given."""
+    if plottable(frame).empty:          # nothing shown: say so (an empty layer has no size)
+        return nothing_to_show(title, subtitle, width)
     data = _clean(plottable(frame))
     fmt = _value_format(percent, value_format)
     x_enc = alt.X(f"{x}:{ {'ordinal': 'O', 'temporal': 'T', 'quantitative': 'Q', 'nominal': 'N'}[x_type] }",
@@ -334,6 +354,8 @@ def heatmap(frame: pd.DataFrame, x: str, y: str, value: str, *, title: str, x_ti
             value_format: str | None = None, cell_width: int = 46, cell_height: int = 26) -> alt.LayerChart:
     """A grid of cells coloured by `value` with the value printed in each cell; suppressed
     cells stay blank."""
+    if plottable(frame).empty:          # nothing shown: say so (an empty layer has no size)
+        return nothing_to_show(title, subtitle, 480)
     data = _clean(plottable(frame))
     fmt = _value_format(percent, value_format)
     x_enc = alt.X(f"{x}:O", title=x_title, sort=list(x_sort) if x_sort is not None else "ascending",
@@ -520,6 +542,8 @@ def strip_plot(frame: pd.DataFrame, value: str, category: str, *, title: str, va
                width: int = 480) -> alt.LayerChart:
     """One tick per unit (e.g. a course section) along `value`, a row per `category` (e.g. a
     school), optionally coloured (e.g. by subject); units under the threshold are left out."""
+    if plottable(frame).empty:          # nothing shown: say so (an empty layer has no size)
+        return nothing_to_show(title, subtitle, width)
     data = _clean(plottable(frame))
     y = alt.Y(f"{category}:N", title=None, sort=list(category_order) if category_order else "ascending")
     colour = alt.Color(f"{color}:N", title=color_title) if color else alt.value(OTHER_COLOR)
