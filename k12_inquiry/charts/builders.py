@@ -89,9 +89,10 @@ def dot_plot_by_group(frame: pd.DataFrame, value: str, group: str, n: str | None
                       domain: Sequence[float] | None = None, width: int = 480) -> alt.LayerChart:
     """One dot per group (with an optional interval), a reference line (e.g. all students)
     and the value printed beside each dot; the focus groups (`highlight`) in vermillion."""
-    if plottable(frame).empty:          # nothing shown: say so (an empty layer has no size)
+    shown = plottable(frame)
+    if shown.empty:                     # nothing shown: say so (an empty layer has no size)
         return nothing_to_show(title, subtitle, width)
-    data = _clean(_with_n_label(plottable(frame), group, n))
+    data = _clean(_with_n_label(shown, group, n))
     color = _highlight_color(data, group, highlight)
     fmt = _value_format(percent, value_format)
     order = (alt.EncodingSortField(field=value, order=sort) if isinstance(sort, str)
@@ -134,9 +135,10 @@ def gap_chart(frame: pd.DataFrame, gap: str, group: str, n: str | None, *, title
     """Gaps (or ratios, with `log_scale=True` and `reference_value=1`) with their intervals,
     around a line at `reference_value` labelled `reference_label`; optional `row`/`column`
     facets (e.g. school and subject)."""
-    if plottable(frame).empty:          # nothing shown: say so (an empty layer has no size)
+    shown = plottable(frame)
+    if shown.empty:                     # nothing shown: say so (an empty layer has no size)
         return nothing_to_show(title, subtitle, width)
-    data = _clean(_with_n_label(plottable(frame), group, n))
+    data = _clean(_with_n_label(shown, group, n))
     color = _highlight_color(data, group, highlight)
     if log_scale:
         bounds = pd.concat([data[c] for c in (gap, lower, upper) if c]).dropna()
@@ -309,9 +311,10 @@ def line_chart(frame: pd.DataFrame, x: str, value: str, *, title: str, x_title: 
                point_labels: bool = False) -> alt.LayerChart:
     """Lines with points, one per `series` (e.g. a group, or this year and last year); the
     focus series in vermillion when `highlight` is given."""
-    if plottable(frame).empty:          # nothing shown: say so (an empty layer has no size)
+    shown = plottable(frame)
+    if shown.empty:                     # nothing shown: say so (an empty layer has no size)
         return nothing_to_show(title, subtitle, width)
-    data = _clean(plottable(frame))
+    data = _clean(shown)
     fmt = _value_format(percent, value_format)
     x_enc = alt.X(f"{x}:{ {'ordinal': 'O', 'temporal': 'T', 'quantitative': 'Q', 'nominal': 'N'}[x_type] }",
                   title=x_title, sort=list(x_sort) if x_sort is not None else None,
@@ -354,9 +357,10 @@ def heatmap(frame: pd.DataFrame, x: str, y: str, value: str, *, title: str, x_ti
             value_format: str | None = None, cell_width: int = 46, cell_height: int = 26) -> alt.LayerChart:
     """A grid of cells coloured by `value` with the value printed in each cell; suppressed
     cells stay blank."""
-    if plottable(frame).empty:          # nothing shown: say so (an empty layer has no size)
+    shown = plottable(frame)
+    if shown.empty:                     # nothing shown: say so (an empty layer has no size)
         return nothing_to_show(title, subtitle, 480)
-    data = _clean(plottable(frame))
+    data = _clean(shown)
     fmt = _value_format(percent, value_format)
     x_enc = alt.X(f"{x}:O", title=x_title, sort=list(x_sort) if x_sort is not None else "ascending",
                   axis=alt.Axis(labelAngle=0, orient="top"))
@@ -542,9 +546,10 @@ def strip_plot(frame: pd.DataFrame, value: str, category: str, *, title: str, va
                width: int = 480) -> alt.LayerChart:
     """One tick per unit (e.g. a course section) along `value`, a row per `category` (e.g. a
     school), optionally coloured (e.g. by subject); units under the threshold are left out."""
-    if plottable(frame).empty:          # nothing shown: say so (an empty layer has no size)
+    shown = plottable(frame)
+    if shown.empty:                     # nothing shown: say so (an empty layer has no size)
         return nothing_to_show(title, subtitle, width)
-    data = _clean(plottable(frame))
+    data = _clean(shown)
     y = alt.Y(f"{category}:N", title=None, sort=list(category_order) if category_order else "ascending")
     colour = alt.Color(f"{color}:N", title=color_title) if color else alt.value(OTHER_COLOR)
     tooltip = [alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{value}:Q", format=value_format, title=value_title)]
