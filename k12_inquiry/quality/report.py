@@ -15,6 +15,7 @@ find the record in the SIS (the warehouse never leaves the district's machine).
 from __future__ import annotations
 
 import datetime as dt
+import html
 import os
 import shutil
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ class FileInfo:
     fingerprint: str
     labels: dict[str, str]            # batch column -> name shown (the contract column name)
     masked_columns: frozenset[str]    # batch columns holding personal values
+    header_field_count: int | None = None   # a line with another count is misaligned: all its values masked
 
 
 def present_columns(spec, raw_file) -> set[str]:
@@ -62,7 +64,8 @@ def file_info(spec, raw_file) -> FileInfo:
     labels = {c.raw_column: c.column_name for c in spec.columns}
     labels.update({"field_count": "fields", prepare.STAS_DAYS_REPORTED: "days reported"})
     masked = frozenset(c.raw_column for c in spec.columns if c.staging_column in rules.MASKED_STAGING_COLUMNS)
-    return FileInfo(raw_file.file, spec.code, raw_file.school_year, raw_file.fingerprint, labels, masked)
+    return FileInfo(raw_file.file, spec.code, raw_file.school_year, raw_file.fingerprint, labels, masked,
+                    len(raw_file.header_columns))
 
 
 # the warehouse's one "in use" error (k12_inquiry.warehouse), under the name this module used
@@ -136,9 +139,18 @@ def sample_values(info: FileInfo, meta: dict, unexpected: pa.Table, limit: int) 
     if not value_columns:
         return [("(blank)", unexpected.num_rows)] if meta.get("rule") == "required_value" else []
     masked = unexpected.select(value_columns)
+    misaligned = None
+    if info.header_field_count is not None and "field_count" in unexpected.column_names:
+        misaligned = pc.fill_null(pc.not_equal(unexpected["field_count"].combine_chunks().cast(pa.string()),
+                                               str(info.header_field_count)),
+                                  True)
     for k, column in enumerate(value_columns):
+        values = masked[column].combine_chunks()
         if column in info.masked_columns:
-            masked = masked.set_column(k, column, mask_text(masked[column].combine_chunks()))
+            masked = masked.set_column(k, column, mask_text(values))
+        elif misaligned is not None and column != "field_count":
+            # on a misaligned line any column may hold a name or a birth date
+            masked = masked.set_column(k, column, pc.if_else(misaligned, mask_text(values), values.cast(pa.string())))
     texts = pc.coalesce(text_values(masked, value_columns, info.labels), pa.scalar("(blank)"))
     counts = pc.value_counts(texts)
     pairs = sorted(zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist()),
@@ -257,10 +269,13 @@ def _validation_result(batch: MergedBatch, info: FileInfo, run_name: str, run_at
         config = ExpectationConfiguration(type=expectation["type"], kwargs=_resolve(expectation["kwargs"], batch.parameters),
                                           meta=expectation["meta"], notes=expectation.get("notes"))
         nonmissing = merged.element_count - merged.missing_count
-        samples = merged.samples.most_common(sample_limit)
+        # GX's renderer writes values into the page as they are: every value from a file is
+        # HTML-escaped here, so markup in a field is shown as text and never runs.
+        samples = [(_escape(value), count) for value, count in merged.samples.most_common(sample_limit)]
         result: dict = {}
         if merged.observed_value is not None or expectation["type"] == "expect_column_to_exist":
-            result = {"observed_value": merged.observed_value}
+            observed = merged.observed_value
+            result = {"observed_value": _escape(observed) if isinstance(observed, str) else observed}
         else:
             result = {
                 "element_count": merged.element_count,
@@ -274,7 +289,8 @@ def _validation_result(batch: MergedBatch, info: FileInfo, run_name: str, run_at
                 "partial_unexpected_counts": [{"value": value, "count": count} for value, count in samples],
             }
         exception_info = {"raised_exception": bool(merged.exceptions),
-                          "exception_message": "; ".join(merged.exceptions) or None, "exception_traceback": None}
+                          "exception_message": _escape("; ".join(merged.exceptions)) or None,
+                          "exception_traceback": None}
         results.append(ExpectationValidationResult(success=merged.success and not merged.exceptions,
                                                    expectation_config=config, result=result,
                                                    exception_info=exception_info))
@@ -288,12 +304,17 @@ def _validation_result(batch: MergedBatch, info: FileInfo, run_name: str, run_at
             "success_percent": 100.0 * successful / evaluated if evaluated else 100.0},
         meta={"run_id": {"run_name": run_name, "run_time": run_at.isoformat()},
               "validation_time": run_at.strftime("%Y%m%dT%H%M%S.%fZ"),
-              "batch_spec": {"file": info.file, "extract_code": info.extract_code,
+              "batch_spec": {"file": _escape(info.file), "extract_code": info.extract_code,
                              "school_year": info.school_year, "file_fingerprint": info.fingerprint,
                              "rows_validated": batch.rows, "chunks": batch.chunks},
               "active_batch_definition": {"datasource_name": "k12_extracts", "data_asset_name": info.extract_code.lower(),
                                           "batch_identifiers": {"file": info.file}},
               "great_expectations_version": _gx_version()})
+
+
+def _escape(value):
+    """HTML-escape a value for a Data Docs page (None and non-text values unchanged)."""
+    return html.escape(value) if isinstance(value, str) else value
 
 
 def _gx_version() -> str:

@@ -247,19 +247,28 @@ def compile_suite(suite: dict, parameters: dict, batch_columns: list[str]) -> li
 
 # --- one scan per file ---------------------------------------------------------------------
 
-def _value_text(columns: list[str], labels: dict[str, str], masked: frozenset[str], mask: bool) -> str:
+def _value_text(columns: list[str], labels: dict[str, str], masked: frozenset[str], mask: bool,
+                aligned: str | None = None) -> str:
     """The offending value as the quarantine shows it: the single column's text, or
-    'label=value; ...' for several (personal values masked for samples)."""
+    'label=value; ...' for several (personal values masked for samples).
+
+    A column's position only says what it holds when the line has the header's field count:
+    on a misaligned line a name or birth date can sit in any column, so for samples
+    (`mask`) every value of a line that fails `aligned` (SQL, true when the field count
+    matches) is masked, not only the declared personal columns."""
     def text(column: str) -> str:
         value = f"cast(c.{quote(column)} as varchar)"
         if _is_computed_number(column):        # 173.0 -> '173', as Arrow writes a whole double
             number = f"c.{quote(column)}"
             value = (f"case when {number} = trunc({number}) and abs({number}) < 1e15 "
                      f"then cast(cast({number} as bigint) as varchar) else {value} end")
-        if mask and column in masked:
-            keep = rules.MASK_VISIBLE_CHARACTERS
-            value = f"(left({value}, {keep}) || repeat('*', greatest(length({value}) - {keep}, 0)))"
-        return value
+        if not mask or column == "field_count":
+            return value
+        keep = rules.MASK_VISIBLE_CHARACTERS
+        hidden = f"(left({value}, {keep}) || repeat('*', greatest(length({value}) - {keep}, 0)))"
+        if column in masked or aligned is None:
+            return hidden if column in masked else value
+        return f"(case when {aligned} then {value} else {hidden} end)"
 
     if not columns:
         return "null::varchar"
@@ -300,11 +309,13 @@ def check_file(con: duckdb.DuckDBPyConnection, plan: prepare.ExtractRecipe, parq
     key = [f"r.{quote(c)}" for c in plan.key_columns] + [computed[prepare.WHOLE_LINE_WHEN_KEY_BLANK]]
     path = prepare.sql_string(str(parquet))
     labels, masked = info.labels, info.masked_columns
+    expected_fields = parameters.get("header_field_count")
+    aligned = f"c.field_count = {int(expected_fields)}" if expected_fields is not None else "false"
     aggregates = ["count(*) as element_count"]
     for k, check in enumerate(row_checks):
         value_columns = list(check.meta.get("value_columns", []))
         value = _value_text(value_columns, labels, masked, mask=False)
-        sample = _value_text(value_columns, labels, masked, mask=True)
+        sample = _value_text(value_columns, labels, masked, mask=True, aligned=aligned)
         flag = f"f{k}"
         aggregates += [f"count(*) filter (where c.{flag} is null) as missing_{k}",
                        f"count(*) filter (where c.{flag}) as unexpected_{k}",

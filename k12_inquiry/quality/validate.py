@@ -211,7 +211,9 @@ def validate_chunk(task: ChunkTask) -> ChunkOutcome:
         if positions:
             positions = np.asarray(positions, dtype=np.int64)
             columns = {task.row_id: pa.array(row_ids[positions])}
-            for column in meta.get("value_columns", []):
+            # field_count rides along: on a misaligned line every value is masked in samples
+            extra = ["field_count"] if "field_count" in df and "field_count" not in meta.get("value_columns", []) else []
+            for column in [*meta.get("value_columns", []), *extra]:
                 values = df[column].iloc[positions] if column in df else None
                 columns[column] = (pa.array([None] * len(positions), type=pa.string()) if values is None
                                    else _as_text(values.reset_index(drop=True)))
