@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -38,21 +36,23 @@ def _paths(args: argparse.Namespace) -> project.Paths:
                                  getattr(args, "out", None) if getattr(args, "command", None) == "report" else None)
 
 
-def run_dbt(dbt_args: list[str], paths: project.Paths, quiet: bool = False, extra_env: dict | None = None) -> int:
-    """Run dbt from this environment's bin folder, in the project folder, with `paths`."""
+def run_dbt(dbt_args: list[str], paths: project.Paths, quiet: bool = False, extra_env: dict | None = None,
+            on_started=None) -> int:
+    """Run dbt from this environment's bin folder, in the project folder, with `paths`, in a
+    process group of its own: an interruption of `k12` stops dbt too (atomic_build.run_child)."""
+    from k12_inquiry import atomic_build
+
     dbt = Path(sys.executable).parent / "dbt"
     command = [str(dbt) if dbt.exists() else "dbt", *dbt_args]
     paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
     env = paths.dbt_env()
     env.update(extra_env or {})
-    kwargs = {"cwd": paths.project_dir, "env": env}
-    if quiet:
-        completed = subprocess.run(command, capture_output=True, text=True, **kwargs)
-        if completed.returncode != 0:
-            sys.stdout.write(completed.stdout[-20000:])
-            sys.stderr.write(completed.stderr[-5000:])
-        return completed.returncode
-    return subprocess.run(command, **kwargs).returncode
+    completed = atomic_build.run_child(command, capture=quiet, on_started=on_started,
+                                       cwd=paths.project_dir, env=env)
+    if quiet and completed.returncode != 0:
+        sys.stdout.write(completed.stdout[-20000:])
+        sys.stderr.write(completed.stderr[-5000:])
+    return completed.returncode
 
 
 # --- commands ---------------------------------------------------------------------------
@@ -91,106 +91,148 @@ def _file_problems(extracts: Path) -> int:
 
 
 def cmd_check(args: argparse.Namespace, paths: project.Paths | None = None) -> int:
+    from k12_inquiry.atomic_build import BuildLock
+
     paths = paths or _paths(args)
     if getattr(args, "marts", False):
         from k12_inquiry.quality import marts
 
-        return marts.run(paths.warehouse, lambda dbt_args: run_dbt(dbt_args, paths, quiet=True),
-                         quiet=bool(getattr(args, "quiet", False)), reports_dir=paths.reports_dir)
+        with BuildLock(paths.warehouse, "k12 check --marts"):
+            return marts.run(paths.warehouse, lambda dbt_args: run_dbt(dbt_args, paths, quiet=True),
+                             quiet=bool(getattr(args, "quiet", False)), reports_dir=paths.reports_dir)
     from k12_inquiry.quality import check
 
     settings = check.CheckSettings.from_paths(paths, getattr(args, "max_bad_share", None),
                                               bool(getattr(args, "quiet", False)))
-    return check.run_and_report(settings)
+    with BuildLock(paths.warehouse, "k12 check"):
+        return check.run_and_report(settings)
+
+
+def _dbt_then_marts_check(command: str, dbt_args: list[str], stage, quiet: bool, required: bool,
+                          extra_env: dict | None = None) -> tuple[int, int]:
+    """dbt into the staged warehouse, then the marts check on it: (dbt's code, the marts code)."""
+    from k12_inquiry.quality import marts
+
+    dbt_started = time.time()
+    code = run_dbt(dbt_args, stage.paths, quiet=quiet, extra_env=extra_env,
+                   on_started=lambda _process: stage.pause_point("dbt"))
+    stage.pause_point("marts-check")
+    marts_code = marts.report_results(stage.staged, since=dbt_started, quiet=quiet, command=command,
+                                      required=required and code == 0, reports_dir=stage.paths.reports_dir)
+    return code, marts_code
+
+
+def _finish(command: str, stage, code: int, marts_code: int, live: Path) -> int:
+    """Swap the staged warehouse in when dbt and the marts check succeeded; else keep the
+    current warehouse, keep the failed build for inspection, and say so."""
+    if code == 0 and marts_code == 0:
+        stage.commit()
+        return 0
+    kept = stage.keep_failed()
+    state = (f"the warehouse {live} is the last good one, unchanged" if live.exists()
+             else f"there is no warehouse at {live} yet")
+    print(f"{command}: {'dbt failed' if code else 'the marts failed their tests'} (see above); {state}. "
+          + (f"The failed build is kept for inspection at {kept}." if kept else ""), file=sys.stderr)
+    return marts_code if code == 0 else EXIT_BUILD_FAILED
 
 
 def cmd_build(args: argparse.Namespace, paths: project.Paths | None = None) -> int:
-    from k12_inquiry.warehouse import ensure_not_in_use
-
-    from k12_inquiry import build_inputs
+    """Check, then dbt build into a staged warehouse that replaces the current one only when
+    dbt, its tests and the marts check all succeeded (k12_inquiry/atomic_build.py)."""
+    from k12_inquiry import atomic_build, build_inputs
 
     paths = paths or _paths(args)
     started = time.perf_counter()
-    ensure_not_in_use(paths.warehouse)
-    options = {name: getattr(args, name, None) for name in ("skip_check", "max_bad_share", "select", "fail_fast")}
-    inputs = build_inputs.digest(paths, {k: repr(v) for k, v in options.items()})
-    last_build = None if args.full_refresh else build_inputs.up_to_date(paths, inputs)
-    if last_build:
-        print(f"k12 build: nothing changed since the last build ({last_build}): the same extract files, project "
-              f"files, settings and options, and the warehouse {paths.warehouse} is as that build left it; nothing "
-              f"to do ({time.perf_counter() - started:.1f} s). Run k12 build --full-refresh to rebuild anyway.")
+    with atomic_build.BuildLock(paths.warehouse, "k12 build"):
+        options = {name: getattr(args, name, None) for name in ("skip_check", "max_bad_share", "select", "fail_fast")}
+        inputs = build_inputs.digest(paths, {k: repr(v) for k, v in options.items()})
+        last_build = None if args.full_refresh else build_inputs.up_to_date(paths, inputs)
+        if last_build:
+            print(f"k12 build: nothing changed since the last build ({last_build}): the same extract files, project "
+                  f"files, settings and options, and the warehouse {paths.warehouse} is as that build left it; "
+                  f"nothing to do ({time.perf_counter() - started:.1f} s). Run k12 build --full-refresh to rebuild "
+                  "anyway.")
+            return 0
+        # a --select build changes some models of the current warehouse: it starts from a copy
+        with atomic_build.StagedWarehouse(paths, copy_current=bool(args.select)) as stage:
+            if args.skip_check:
+                status = _file_problems(paths.extracts_dir)
+            else:
+                status = cmd_check(args, stage.paths)
+            if status != 0:
+                return status
+            stage.pause_point("after-check")
+            dbt_args = ["build", "--fail-fast"] if args.fail_fast else ["build"]
+            if args.select:
+                dbt_args += ["--select", *args.select]
+            if args.full_refresh:
+                dbt_args.append("--full-refresh")
+            code, marts_code = _dbt_then_marts_check("k12 build", dbt_args, stage,
+                                                     quiet=bool(getattr(args, "quiet", False)),
+                                                     required=not args.select)
+            status = _finish("k12 build", stage, code, marts_code, paths.warehouse)
+        if status != 0:
+            return status
+        print(f"k12 build: done in {time.perf_counter() - started:.0f} s; warehouse {paths.warehouse}")
+        if not args.select:
+            build_inputs.record(paths, inputs)
+        else:
+            build_inputs.forget(paths)
         return 0
-    build_inputs.forget(paths)
-    if args.skip_check:
-        status = _file_problems(paths.extracts_dir)
-    else:
-        status = cmd_check(args, paths)
-    if status != 0:
-        return status
-    dbt_args = ["build", "--fail-fast"] if args.fail_fast else ["build"]
-    if args.select:
-        dbt_args += ["--select", *args.select]
-    if args.full_refresh:
-        dbt_args.append("--full-refresh")
-    dbt_started = time.time()
-    code = run_dbt(dbt_args, paths)
-    from k12_inquiry.quality import marts
-
-    marts_code = marts.report_results(paths.warehouse, since=dbt_started,
-                                      quiet=bool(getattr(args, "quiet", False)), command="k12 build",
-                                      required=False, reports_dir=paths.reports_dir)
-    if marts_code != 0:
-        print(f"k12 build: the warehouse {paths.warehouse} was built, but its marts failed the tests "
-              "above; do not use or share the indicators until they pass (k12 check --marts).", file=sys.stderr)
-        return marts_code
-    print(f"k12 build: {'done' if code == 0 else 'FAILED'} in {time.perf_counter() - started:.0f} s; "
-          f"warehouse {paths.warehouse}")
-    if code == 0 and not args.select:
-        build_inputs.record(paths, inputs)
-    return 0 if code == 0 else EXIT_BUILD_FAILED
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
-    """Daily refresh: validate the new attendance files, then run the daily_refresh models
-    incrementally (k12_inquiry/refresh.py); a full build when a refresh cannot be exact."""
-    from k12_inquiry import refresh
+    """Daily refresh: validate the new attendance files, then build the daily_refresh models
+    incrementally and run their tests (k12_inquiry/refresh.py), in a staged copy of the
+    warehouse that replaces it only when all succeeded; a full build when a refresh cannot
+    be exact."""
+    from k12_inquiry import atomic_build, build_inputs, refresh
     from k12_inquiry.quality import check
 
     paths = _paths(args)
     started = time.perf_counter()
-    plan = refresh.plan(paths.extracts_dir, paths.warehouse, paths.cache_dir)
-    for problem in plan.file_problems:
-        print(problem.format(), file=sys.stderr)
-    if any(problem.severity == "error" for problem in plan.file_problems):
-        print(f"k12 refresh: file-level problem(s) in {paths.extracts_dir}; nothing was refreshed. "
-              "Fix the file(s) named above and run k12 refresh again.", file=sys.stderr)
-        return EXIT_FILE_PROBLEM
-    if plan.full_build_reason:
-        print(f"k12 refresh: {plan.full_build_reason}; running the full build (k12 build) instead.")
-        return cmd_build(argparse.Namespace(max_bad_share=args.max_bad_share, quiet=True, skip_check=False,
-                                            fail_fast=False, select=None, full_refresh=False), paths)
-    if not plan.has_work:
-        print(f"k12 refresh: no new, changed or removed attendance file since the last build; nothing to do "
-              f"({time.perf_counter() - started:.1f} s).")
+    with atomic_build.BuildLock(paths.warehouse, "k12 refresh"):
+        plan = refresh.plan(paths.extracts_dir, paths.warehouse, paths.cache_dir)
+        for problem in plan.file_problems:
+            print(problem.format(), file=sys.stderr)
+        if any(problem.severity == "error" for problem in plan.file_problems):
+            print(f"k12 refresh: file-level problem(s) in {paths.extracts_dir}; nothing was refreshed. "
+                  "Fix the file(s) named above and run k12 refresh again.", file=sys.stderr)
+            return EXIT_FILE_PROBLEM
+        if plan.full_build_reason:
+            print(f"k12 refresh: {plan.full_build_reason}; running the full build (k12 build) instead.")
+            return cmd_build(argparse.Namespace(max_bad_share=args.max_bad_share, quiet=True, skip_check=False,
+                                                fail_fast=False, select=None, full_refresh=False), paths)
+        if not plan.has_work:
+            print(f"k12 refresh: no new, changed or removed attendance file since the last build; nothing to do "
+                  f"({time.perf_counter() - started:.1f} s).")
+            return 0
+        timings = {"find new files": plan.seconds}
+        t = time.perf_counter()
+        with atomic_build.StagedWarehouse(paths, copy_current=True) as stage:
+            timings["copy the warehouse"] = time.perf_counter() - t
+            t = time.perf_counter()
+            settings = check.CheckSettings.from_paths(stage.paths, max_bad_share=args.max_bad_share, quiet=True)
+            settings.only_files = frozenset(plan.new_files)
+            status = check.run_and_report(settings)
+            timings["check new files"] = time.perf_counter() - t
+            if status != 0:
+                return status
+            t = time.perf_counter()
+            code, marts_code = _dbt_then_marts_check(
+                "k12 refresh", ["build", "--select", f"tag:{refresh.REFRESH_TAG}"], stage, quiet=True,
+                required=True, extra_env={refresh.REFRESH_ENV: "1"})
+            timings["dbt build (models and tests) of the daily_refresh models"] = time.perf_counter() - t
+            status = _finish("k12 refresh", stage, code, marts_code, paths.warehouse)
+        if status != 0:
+            return status
+        build_inputs.forget(paths)
+        changes = ([f"{len(plan.new_files)} new or changed file(s): {', '.join(plan.new_files)}"]
+                   if plan.new_files else []) \
+            + ([f"{len(plan.removed_files)} removed: {', '.join(plan.removed_files)}"] if plan.removed_files else [])
+        print(f"k12 refresh: done in {time.perf_counter() - started:.1f} s "
+              f"({'; '.join(f'{name} {seconds:.1f} s' for name, seconds in timings.items())}); {'; '.join(changes)}.")
         return 0
-    timings = {"find new files": plan.seconds}
-    t = time.perf_counter()
-    settings = check.CheckSettings.from_paths(paths, max_bad_share=args.max_bad_share, quiet=True)
-    settings.only_files = frozenset(plan.new_files)
-    status = check.run_and_report(settings)
-    timings["check new files"] = time.perf_counter() - t
-    if status != 0:
-        return status
-    t = time.perf_counter()
-    code = run_dbt(["run", "--select", f"tag:{refresh.REFRESH_TAG}"], paths, quiet=True,
-                   extra_env={refresh.REFRESH_ENV: "1"})
-    timings["dbt run of the daily_refresh models"] = time.perf_counter() - t
-    changes = ([f"{len(plan.new_files)} new or changed file(s): {', '.join(plan.new_files)}"] if plan.new_files else []) \
-        + ([f"{len(plan.removed_files)} removed: {', '.join(plan.removed_files)}"] if plan.removed_files else [])
-    print(f"k12 refresh: {'done' if code == 0 else 'FAILED'} in {time.perf_counter() - started:.1f} s "
-          f"({'; '.join(f'{name} {seconds:.1f} s' for name, seconds in timings.items())}); {'; '.join(changes)}. "
-          f"dbt tests run with the next full build (k12 build).")
-    return 0 if code == 0 else EXIT_BUILD_FAILED
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -219,23 +261,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     # above 5 % (K12_MAX_BAD_SHARE)
     print(f"k12 demo: the demo district has planted faults in every file; this check accepts up to "
           f"{DEMO_MAX_BAD_SHARE:.0%} bad rows per file (your own files: 5 % by default).")
-    status = cmd_check(argparse.Namespace(max_bad_share=DEMO_MAX_BAD_SHARE, quiet=False), paths)
-    timings["check"] = time.perf_counter() - t
+    status = cmd_build(argparse.Namespace(max_bad_share=DEMO_MAX_BAD_SHARE, quiet=False, skip_check=False,
+                                          fail_fast=False, select=None, full_refresh=False), paths)
+    timings["check and dbt build"] = time.perf_counter() - t
     if status != 0:
         return status
-    t = time.perf_counter()
-    dbt_started = time.time()
-    code = run_dbt(["build"], paths)
-    timings["dbt build"] = time.perf_counter() - t
-    from k12_inquiry.quality import marts
-
-    status = marts.report_results(paths.warehouse, since=dbt_started, command="k12 demo", required=False,
-                                  reports_dir=paths.reports_dir)
-    if status != 0:
-        return status
-    if code != 0:
-        print("k12 demo: dbt build failed; see the messages above and logs/dbt.log", file=sys.stderr)
-        return EXIT_BUILD_FAILED
     t = time.perf_counter()
     extra = summary.after_build_steps(paths)
     for name, step in extra:
@@ -411,14 +441,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from k12_inquiry.atomic_build import Interrupted, install_signal_handlers
     from k12_inquiry.warehouse import WarehouseInUse
 
     args = build_parser().parse_args(argv)
+    install_signal_handlers()
     try:
         return int(args.func(args) or 0)
     except WarehouseInUse as error:         # one message for every command, never a traceback
         print(f"k12 {args.command}: {error}", file=sys.stderr)
         return EXIT_WAREHOUSE_IN_USE
+    except Interrupted as interruption:
+        print(f"k12 {args.command}: stopped by {interruption}; child processes were stopped and nothing was "
+              "swapped in: the warehouse is as it was before this command.", file=sys.stderr)
+        return interruption.exit_code
     except KeyboardInterrupt:
         return 130
 

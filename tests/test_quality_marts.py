@@ -258,3 +258,31 @@ def test_the_marts_check_fails_naming_a_mart_of_the_project_that_is_not_built(tm
     err = capsys.readouterr().err
     assert "1 mart(s) of the dbt project are missing" in err and "indicator_results" in err
     assert "dim_school" not in err.split("missing from")[1].split(":", 1)[1].split(";")[0]
+
+
+def test_a_partial_check_keeps_the_marts_rows_of_dq_results(tmp_path):
+    """A refresh checks only its new files (merge_into_files): the extract rows of the other
+    files and every marts row stay; a file no longer present loses its rows."""
+    warehouse = tmp_path / "k12.duckdb"
+    quarantine = tmp_path / "dq_quarantine.parquet"
+    pq.write_table(pa.table({name: pa.array([], type) for name, type in
+                             zip(report.QUARANTINE_SCHEMA.names, report.QUARANTINE_SCHEMA.types)}), quarantine)
+
+    def extract_row(file: str, count: int) -> dict:
+        return {"run_at": dt.datetime(2025, 1, 2), "suite": "extract_attendance", "expectation": "e",
+                "rule": "required_value", "check_id": "c", "column_name": "x", "file": file,
+                "extract_code": "ATTENDANCE", "school_year": 2026, "success": True, "element_count": count,
+                "missing_count": 0, "unexpected_count": 0, "unexpected_percent": 0.0, "sample_values": None,
+                "exception": None}
+
+    report.write_warehouse(warehouse, [extract_row("ATTENDANCE_2025-26.txt", 10), extract_row("OLD.txt", 1)], [],
+                           quarantine)
+    marts_result = marts.MartsTestResult("t", "rule_x", "marts.dim_school", "error", "pass", 0, "", "", None)
+    marts.write_results(warehouse, marts.result_rows([marts_result], dt.datetime(2025, 1, 2)))
+    report.write_warehouse(warehouse, [extract_row("ATTENDANCE_2025-26_20260115.txt", 2)], [], quarantine,
+                           merge_into_files=["ATTENDANCE_2025-26.txt", "ATTENDANCE_2025-26_20260115.txt"])
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = sorted(con.execute("select suite, file, element_count from data_quality.dq_results").fetchall())
+    assert rows == [("extract_attendance", "ATTENDANCE_2025-26.txt", 10),
+                    ("extract_attendance", "ATTENDANCE_2025-26_20260115.txt", 2),
+                    ("marts.dim_school", "marts.dim_school", None)]

@@ -113,6 +113,20 @@ def test_a_refresh_adds_the_new_day(refreshed):
     assert reconciled == (refreshed["rows"], loaded)
 
 
+def test_a_refresh_runs_the_tests_of_what_it_rebuilt_and_records_the_marts_results(refreshed):
+    run = refreshed["run"]
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "dbt build (models and tests) of the daily_refresh models" in run.stdout
+    con = duckdb.connect(str(refreshed["incremental"] / "k12.duckdb"), read_only=True)
+    marts_rows = con.execute("select count(*), count(distinct file) from data_quality.dq_results "
+                             "where suite like 'marts.%'").fetchone()
+    public_tests = con.execute("select count(*) from data_quality.dq_results "
+                               "where file = 'marts.public_indicator_results'").fetchone()[0]
+    con.close()
+    assert marts_rows[0] > 0            # the full build ran no dbt test: these come from the refresh
+    assert public_tests > 0             # the public table it rebuilt was tested
+
+
 def test_the_refreshed_warehouse_equals_a_full_build(refreshed):
     assert _differences(refreshed["incremental"] / "k12.duckdb", refreshed["full"] / "k12.duckdb") == {}
 

@@ -215,9 +215,12 @@ def write_warehouse(warehouse: Path, results: list[dict], reconciliation: list[d
         for table, new_rows in (("dq_results", "_dq_results"), ("dq_reconciliation", "_dq_reconciliation")):
             if merge_into_files is not None and table in existing:
                 con.register("_present", pa.table({"file": pa.array(merge_into_files, pa.string())}))
+                # rows of the marts tests (no extract file: k12_inquiry.quality.marts) are kept
+                # as they are; the marts check that follows replaces them
+                keep_marts = "extract_code is null or " if table == "dq_results" else ""
                 con.execute(f"""create or replace table {WAREHOUSE_SCHEMA}.{table} as
                     select * from {WAREHOUSE_SCHEMA}.{table}
-                    where file in (select file from _present) and file not in (select file from {new_rows})
+                    where {keep_marts}(file in (select file from _present) and file not in (select file from {new_rows}))
                     union all by name
                     select * from {new_rows}""")
             else:
