@@ -231,6 +231,24 @@ def _wal(path: Path) -> Path:
 QUALITY_FILES = (quarantine.quarantine_path, quarantine.checked_files_path)
 
 
+def live_path(warehouse: Path) -> Path:
+    """The warehouse a staged file will replace (the path itself when it is not staged): what
+    messages name, since the staged file disappears when the build ends."""
+    warehouse = Path(warehouse)
+    if warehouse.parent.name.startswith(STAGING_PREFIX):
+        return warehouse.parent.parent / warehouse.name
+    return warehouse
+
+
+def is_staged(warehouse: Path) -> bool:
+    return Path(warehouse).parent.name.startswith(STAGING_PREFIX)
+
+
+def failed_build_path(live: Path) -> Path:
+    """Where a failed build is kept for inspection."""
+    return live.with_name(live.stem + FAILED_SUFFIX)
+
+
 class StagedWarehouse:
     """A new warehouse file built next to the current one and moved over it by `commit()`.
 
@@ -281,6 +299,8 @@ class StagedWarehouse:
             checkpoint(self.live)          # never leave a log that would replay onto the new file
         os.replace(self.staged, self.live)
         self.committed = True
+        # an earlier failed build kept for inspection is out of date now (and holds student data)
+        failed_build_path(self.live).unlink(missing_ok=True)
 
     def keep_failed(self) -> Path | None:
         """Keep a build that failed its tests as <name>.failed-build.duckdb (for inspection)."""
@@ -288,7 +308,7 @@ class StagedWarehouse:
             return None
         if _wal(self.staged).exists():
             checkpoint(self.staged)
-        target = self.live.with_name(self.live.stem + FAILED_SUFFIX)
+        target = failed_build_path(self.live)
         _wal(target).unlink(missing_ok=True)
         os.replace(self.staged, target)
         self.failed_kept = target

@@ -159,6 +159,8 @@ def cmd_build(args: argparse.Namespace, paths: project.Paths | None = None) -> i
                 status = _file_problems(paths.extracts_dir)
             else:
                 status = cmd_check(args, stage.paths)
+            if status == EXIT_TOO_MANY_BAD_ROWS:
+                stage.keep_failed()        # the check's results, for the analyst to look at
             if status != 0:
                 return status
             stage.pause_point("after-check")

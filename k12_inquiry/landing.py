@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,10 +105,7 @@ def land(report: raw.RawReport, memory_limit: str | None = None) -> dict[str, La
                 con.execute(f"copy ({select}) to {_sql_path(partial)} (format parquet, compression snappy)")
             except duckdb.Error as error:      # e.g. a line longer than DuckDB's maximum line size
                 partial.unlink(missing_ok=True)
-                first_line = str(error).strip().splitlines()[0][:300]
-                raise raw.UnreadableFile(raw.FileProblem(
-                    "error", raw_file.file, "unreadable_file", f"the file could not be read ({first_line})",
-                    "Export the file again as delimited text (see docs/extracts.md).")) from error
+                raise raw.UnreadableFile(unreadable_problem(raw_file.file, str(error))) from None
             rows = con.execute(f"select count(*) from read_parquet({_sql_path(partial)})").fetchone()[0]
             os.replace(partial, target)
             if entry and entry.get("parquet") != str(relative):
@@ -185,3 +183,22 @@ def _register_file_catalog(con: duckdb.DuckDBPyConnection, report: raw.RawReport
     con.execute(f"""create or replace table {schema}.extract_files as
         select * from (values {values}) as files(source_file, extract_code, school_year, file_fingerprint, relation_name)
         where source_file is not null""")
+
+
+def unreadable_problem(file: str, error_text: str) -> raw.FileProblem:
+    """The file-level problem for a file DuckDB could not read, from its error text, without
+    ever repeating the line's content (DuckDB's message quotes the whole line: a student's
+    SSID, name and birth date)."""
+    line = re.search(r"CSV Error on Line: (\d+)", error_text)
+    too_long = re.search(r"Maximum line size of (\d+) bytes exceeded\. Actual Size:\s*(\d+)", error_text)
+    where = f"line {int(line[1]):,}" if line else "a line"
+    if too_long:
+        return raw.FileProblem(
+            "error", file, "line_too_long",
+            f"{where} is {int(too_long[2]):,} bytes long, over the {int(too_long[1]):,}-byte limit of one line "
+            "(a missing line ending, or a field that runs on)",
+            "Fix that line in the SIS export or export the file again; no line of an extract is that long.")
+    first = error_text.strip().splitlines()[0] if error_text.strip() else "unknown error"
+    first = first.split("Original Line:")[0].strip()[:200]
+    return raw.FileProblem("error", file, "unreadable_file", f"{where} could not be read ({first})",
+                           "Export the file again as delimited text (see docs/extracts.md).")

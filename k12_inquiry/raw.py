@@ -16,7 +16,9 @@ is read from a UTF-8 copy in the cache folder, deleted once the file is landed.
 from __future__ import annotations
 
 import codecs
+import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,8 +117,26 @@ def discover(extracts_dir: Path, specs: dict[str, ExtractSpec]) -> tuple[list[Ex
         return [], problems
     files: list[ExtractFile] = []
     seen: dict[tuple, Path] = {}
-    for path in sorted(extracts_dir.iterdir()):
-        if not path.is_file() or path.name.startswith((".", "_")):
+    unreadable_extracts: set[tuple] = set()     # named like an extract but unreadable (already reported)
+    try:
+        entries = sorted(extracts_dir.iterdir())
+    except OSError as error:
+        problems.append(FileProblem("error", str(extracts_dir), "extracts_folder",
+                                    f"the extracts folder cannot be read ({error.strerror or error})",
+                                    "Give this user permission to read the folder (and its files), or copy the "
+                                    "files to a folder it can read."))
+        return [], problems
+    for path in entries:
+        if path.name.startswith((".", "_")):
+            continue
+        unreadable = _unreadable_entry(path)
+        if unreadable:
+            named = contract.parse_file_name(path.name)
+            if named is not None:
+                problems.append(unreadable)
+                unreadable_extracts.add((named.lea_code, named.extract_code, named.school_year))
+            continue
+        if not path.is_file():
             continue
         parsed = contract.parse_file_name(path.name)
         if parsed is None:
@@ -144,6 +164,7 @@ def discover(extracts_dir: Path, specs: dict[str, ExtractSpec]) -> tuple[list[Ex
             continue
         seen[key] = path
         files.append(ExtractFile(path, parsed.extract_code, parsed.school_year, parsed.lea_code))
+    problems.extend(_same_extract_under_two_names(files))
     if not files:
         problems.append(FileProblem("error", str(extracts_dir), "no_extracts",
                                     "no extract files were found",
@@ -155,13 +176,82 @@ def discover(extracts_dir: Path, specs: dict[str, ExtractSpec]) -> tuple[list[Ex
         present.setdefault((f.lea_code, f.school_year), set()).add(f.extract_code)
     for (lea, year), codes in sorted(present.items(), key=lambda item: (item[0][0] or "", item[0][1])):
         for code, spec in specs.items():
-            if spec.is_required and code not in codes:
+            if spec.is_required and code not in codes and (lea, code, year) not in unreadable_extracts:
                 name = contract.file_name(code, year, lea)
                 problems.append(FileProblem("error", name, "missing_extract",
                                             f"the {spec.name} extract for {contract.school_year_label(year)} is missing "
                                             f"(other extracts for that year are present)",
                                             f"Export {code} for {contract.school_year_label(year)} and save it as {name}."))
     return files, problems
+
+
+def _unreadable_entry(path: Path) -> FileProblem | None:
+    """A folder entry that is named like an extract but cannot be read: a symbolic link that
+    leads nowhere or to itself, or a file this user may not read."""
+    try:
+        path.stat()
+    except OSError as error:
+        if path.is_symlink():
+            return FileProblem("error", path.name, "broken_link",
+                               f"it is a symbolic link that leads nowhere ({error.strerror or error}: a missing "
+                               "target, or a loop of links)",
+                               "Replace the link with the file itself, or point it at the file.")
+        return FileProblem("error", path.name, "unreadable_file", f"the file cannot be read ({error.strerror or error})",
+                           "Check that it is a readable file, then run the command again.")
+    if path.is_file() and not os.access(path, os.R_OK):
+        return FileProblem("error", path.name, "unreadable_file",
+                           "this user has no permission to read the file",
+                           "Give read permission (for example chmod a+r on the file) or copy the file to a folder "
+                           "you own.")
+    return None
+
+
+def _same_extract_under_two_names(files: list[ExtractFile]) -> list[FileProblem]:
+    """Two files for the same extract and school year under different names: an unprefixed
+    file next to LEA-prefixed ones (which LEA is it?), or byte-identical copies."""
+    problems = []
+    by_key: dict[tuple, list[ExtractFile]] = {}
+    for f in files:
+        part = contract.parse_file_name(f.path.name).part
+        by_key.setdefault((f.extract_code, f.school_year, part), []).append(f)
+    for (code, year, _part), group in sorted(by_key.items(), key=lambda item: (item[0][0], item[0][1], item[0][2] or "")):
+        if len(group) < 2:
+            continue
+        plain = [f for f in group if f.lea_code is None]
+        prefixed = [f for f in group if f.lea_code is not None]
+        if plain and prefixed:
+            problems.append(FileProblem(
+                "error", plain[0].path.name, "same_extract_two_names",
+                f"{plain[0].path.name} and {', '.join(f.path.name for f in prefixed)} all hold {code} for "
+                f"{contract.school_year_label(year)}; a file without an LEA prefix next to prefixed ones would be "
+                "loaded twice",
+                "Keep one file per LEA, extract and year: remove the copy, or give every file its LEA prefix "
+                "(docs/extracts.md)."))
+            continue
+        by_size: dict[int, list[ExtractFile]] = {}
+        for f in group:
+            by_size.setdefault(f.path.stat().st_size, []).append(f)
+        for same_size in by_size.values():
+            digests: dict[str, ExtractFile] = {}
+            for f in same_size if len(same_size) > 1 else []:
+                digest = _content_digest(f.path)
+                if digest in digests:
+                    problems.append(FileProblem(
+                        "error", f.path.name, "same_extract_two_names",
+                        f"{f.path.name} is a byte-for-byte copy of {digests[digest].path.name} ({code}, "
+                        f"{contract.school_year_label(year)})",
+                        "Remove the copy: each LEA's file must hold that LEA's own rows."))
+                else:
+                    digests[digest] = f
+    return problems
+
+
+def _content_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 # --- inspection of one file ---------------------------------------------------------
@@ -208,7 +298,8 @@ def inspect_file(path: Path, spec: ExtractSpec) -> tuple[Inspection | None, list
         return None, [FileProblem("error", name, "unreadable_encoding",
                                   "the file is neither UTF-8 nor Windows-1252 text",
                                   "Save or export it as UTF-8 delimited text.")]
-    header_line = text_head.splitlines()[0] if text_head else ""
+    lines = text_head.splitlines()
+    header_line = lines[0] if lines else ""
     if "^" in header_line:
         delimiter = "^"
     elif "," in header_line:
@@ -255,6 +346,16 @@ def inspect_file(path: Path, spec: ExtractSpec) -> tuple[Inspection | None, list
                 "error", name, "truncated_file",
                 f"the file ends in the middle of a line: the last line has {fields} of {len(header)} fields and no line ending",
                 "The export or the copy was cut off: export the file again."))
+    if size <= HEAD_BYTES and not any(line.strip() for line in lines[1:]):
+        if spec.is_required:
+            problems.append(FileProblem(
+                "error", name, "no_rows",
+                f"the file has a header but no data lines, and {spec.name} is a required extract (without it "
+                "every indicator that needs it would silently lose its students)",
+                "Export the extract again with its rows (check the export's filters and school year)."))
+        else:
+            problems.append(FileProblem("warning", name, "no_rows", "the file has a header but no data lines",
+                                        "Nothing to do if the district had none this year; else export it again."))
     inspection = Inspection(encoding, delimiter, header, positions, unknown, missing_optional)
     return inspection, problems
 
@@ -491,7 +592,13 @@ def scan(extracts_dir: Path | str | None = None, cache_dir: Path | str | None = 
     report.problems.extend(problems)
     for file in files:
         spec = specs[file.extract_code]
-        inspection, file_problems = inspect_file(file.path, spec)
+        try:
+            inspection, file_problems = inspect_file(file.path, spec)
+        except OSError as error:
+            report.problems.append(FileProblem("error", file.path.name, "unreadable_file",
+                                               f"the file cannot be read ({error.strerror or error})",
+                                               "Check that this user may read it, then run the command again."))
+            continue
         report.problems.extend(file_problems)
         if inspection is None or any(p.severity == "error" for p in file_problems):
             continue

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import duckdb
 
+from k12_inquiry.atomic_build import failed_build_path, is_staged, live_path
 from k12_inquiry import contract, landing, project, quarantine, raw
 from k12_inquiry.quality import prepare, report, sql_rules, suites
 from k12_inquiry.quality.validate import MergedBatch
@@ -292,7 +293,7 @@ def print_outcome(outcome: CheckOutcome, settings: CheckSettings) -> None:
     print(f"k12 check: {len(outcome.reconciliation)} files, {rows:,} rows checked, {bad:,} quarantined "
           f"({100.0 * bad / rows if rows else 0:.3f}%), in {outcome.seconds:.0f} s. "
           f"Data Docs: {outcome.data_docs.as_uri() if outcome.data_docs else '-'}; "
-          f"details in {settings.warehouse} (schema {report.WAREHOUSE_SCHEMA}).")
+          f"details in {live_path(settings.warehouse)} (schema {report.WAREHOUSE_SCHEMA}).")
     if bad and outcome.exit_code == EXIT_OK:
         print(f"k12 check: WARNING {bad:,} row(s) failed a rule and were set aside (table "
               f"{report.WAREHOUSE_SCHEMA}.dq_quarantine: file, line, rule, column, value); the build goes on without "
@@ -307,5 +308,7 @@ def print_outcome(outcome: CheckOutcome, settings: CheckSettings) -> None:
               f"export the file again (or accept it with --max-bad-share {min(1.0, round(r.share_quarantined + 0.005, 2))}).",
               file=err)
     if outcome.over_share:
+        where = (failed_build_path(live_path(settings.warehouse)) if is_staged(settings.warehouse)
+                 else settings.warehouse)
         print(f"k12 check: stopped: {len(outcome.over_share)} file(s) over the bad-row share; the results are in "
-              f"{settings.warehouse} and Data Docs, nothing was built.", file=err)
+              f"{where} (schema {report.WAREHOUSE_SCHEMA}) and Data Docs, nothing was built.", file=err)

@@ -40,6 +40,8 @@ STAS_DAYS_REPORTED = "days_reported_total"
 SCALE_SCORE_MINIMUM = "scale_score_minimum_for_grade"
 SCALE_SCORE_MAXIMUM = "scale_score_maximum_for_grade"
 SENR_ENROLLMENTS_TABLE = "dq_senr_enrollments"
+SCHOOL_DIRECTORY_TABLE = "dq_school_directory"
+SCHOOL_FOUND = "school_in_directory_found"
 SCALE_SCORE_BOUNDS_TABLE = "dq_scale_score_bounds"
 
 
@@ -67,6 +69,8 @@ class ExtractRecipe:
     number_columns: dict[str, str]              # raw column -> data type, parsed into <column>__as_number
     key_columns: tuple[str, ...]                # raw key columns (seeds/contract/extracts.csv)
     enrollment_columns: tuple[str, str, str] | None = None    # raw (lea, school, ssid) when checked
+    school_columns: tuple[str, str] | None = None   # raw (lea, school) checked against the school directory
+    birth_date_columns: tuple[str, ...] = ()        # raw birth-date columns (birth_date_plausible)
     stas_day_columns: tuple[str, ...] = ()      # raw columns summed into days_reported_total
     stas_optional_day_columns: tuple[str, ...] = ()   # ... counted as 0 when blank
     scale_score_columns: dict[str, str] = field(default_factory=dict)  # score, record_type, grade (raw)
@@ -97,15 +101,23 @@ def recipe(spec: ExtractSpec) -> ExtractRecipe:
         score = spec.column(rules.SCALE_SCORE["score"])
         number_columns.setdefault(score.raw_column, score.data_type)
     enrollment = None
+    by_staging = {c.staging_column: c.raw_column for c in spec.columns}
     if spec.code in rules.ENROLLMENT_CHECKED_EXTRACTS:
-        by_staging = {c.staging_column: c.raw_column for c in spec.columns}
         enrollment = tuple(by_staging[name] for name in rules.ENROLLMENT_MATCH_COLUMNS)
+    school = None
+    if spec.code != rules.SCHOOL_DIRECTORY["extract"] and all(n in by_staging for n in rules.SCHOOL_MATCH_COLUMNS):
+        school = tuple(by_staging[name] for name in rules.SCHOOL_MATCH_COLUMNS)
+    birth_dates = tuple(c.raw_column for c in spec.columns
+                        if c.staging_column == rules.BIRTH_DATE_STAGING_COLUMN and c.data_type == "date")
+    date_columns += list(birth_dates)
     return ExtractRecipe(
         spec=spec,
         date_columns=tuple(dict.fromkeys(date_columns)),
         number_columns=number_columns,
         key_columns=tuple(spec.column(name).raw_column for name in spec.key_columns),
         enrollment_columns=enrollment,
+        school_columns=school,
+        birth_date_columns=birth_dates,
         stas_day_columns=stas_day_columns,
         stas_optional_day_columns=stas_optional,
         scale_score_columns=scale_score,
@@ -114,7 +126,8 @@ def recipe(spec: ExtractSpec) -> ExtractRecipe:
 
 def batch_width(plan: ExtractRecipe) -> int:
     """Columns of the extract's batch once the worker has added the computed ones."""
-    joined = (1 if plan.enrollment_columns else 0) + (2 if plan.scale_score_columns else 0)
+    joined = (1 if plan.enrollment_columns else 0) + (2 if plan.scale_score_columns else 0) \
+        + (1 if plan.school_columns else 0)
     computed = len(plan.date_columns) + len(plan.number_columns) + (1 if plan.stas_day_columns else 0) + 1
     return len(SOURCE_COLUMNS) + len(plan.spec.columns) + joined + computed
 
@@ -140,6 +153,14 @@ def create_lookup_tables(con: duckdb.DuckDBPyConnection, schema: str = raw.RAW_S
                {quote(ssid.raw_column)} as ssid
         from {schema}.{senr.code.lower()}
         where {well_formed}
+    """)
+    directory = contract.load_contract()[rules.SCHOOL_DIRECTORY["extract"]]
+    cds = quote(directory.column(rules.SCHOOL_DIRECTORY["cds_code"]).raw_column)
+    con.execute(f"""
+        create or replace temp table {SCHOOL_DIRECTORY_TABLE} as
+        select distinct school_year, substr({cds}, 1, 7) as lea_code, substr({cds}, 8, 7) as school_code
+        from {schema}.{directory.code.lower()}
+        where regexp_full_match({cds}, {sql_string(contract_types.DATA_TYPE_PATTERNS['cds_code'])})
     """)
     ranges = pd.DataFrame(contract.read_seed("caaspp_scale_score_ranges"))
     record_types = pd.DataFrame(contract.read_seed("caaspp_record_types"))
@@ -185,6 +206,11 @@ def extract_sql(plan: ExtractRecipe, raw_file: raw.RawFile, present_columns: set
         joins.append(f"""left join {SCALE_SCORE_BOUNDS_TABLE} b
               on b.caaspp_record_type = r.{record_type} and b.grade_assessed = try_cast(r.{grade} as integer)""")
         select += [f"b.minimum_scale_score as {SCALE_SCORE_MINIMUM}", f"b.maximum_scale_score as {SCALE_SCORE_MAXIMUM}"]
+    if plan.school_columns:
+        lea, school = (quote(c) for c in plan.school_columns)
+        joins.append(f"""left join {SCHOOL_DIRECTORY_TABLE} d
+              on d.school_year = r.school_year and d.lea_code = r.{lea} and d.school_code = r.{school}""")
+        select.append(f"d.school_code is not null as {SCHOOL_FOUND}")
     return (f"select {', '.join(select)}\nfrom {schema}.{spec.code.lower()} r\n" + "\n".join(joins)
             + f"\nwhere r.source_file = {sql_string(raw_file.file)}")
 
@@ -233,6 +259,11 @@ def prepare_extract_frame(df: pd.DataFrame, extract_code: str) -> pd.DataFrame:
         # the cross-file rule applies to well-formed keys only (other rules report the rest)
         found = df[SENR_ENROLLMENT_FOUND].astype("boolean")
         added[SENR_ENROLLMENT_FOUND] = found.where(well_formed, pd.NA)
+    if plan.school_columns and SCHOOL_FOUND in df:
+        lea, school = plan.school_columns
+        well_formed = (contract_types.is_valid(df[lea], plan.spec.column(lea).data_type)
+                       & contract_types.is_valid(df[school], plan.spec.column(school).data_type))
+        added[SCHOOL_FOUND] = df[SCHOOL_FOUND].astype("boolean").where(well_formed, pd.NA)
     added[WHOLE_LINE_WHEN_KEY_BLANK] = _whole_line_when_key_blank(df, plan)
     if not added:
         return df

@@ -72,6 +72,15 @@ ROW_RULES: dict[str, Rule] = {rule.name: rule for rule in (
     Rule("student_enrolled", "SCSC, STAS, SIRS, SOFF, ATTENDANCE (school of attendance) and CAASPP (CALPADS school)",
          "the student has a SENR enrollment at that LEA and school in the same school year",
          "Add the missing enrollment to SENR, or correct the SSID or school code on the row."),
+    Rule("school_in_directory", "every extract with a school code (School of Attendance, CALPADS School Code)",
+         "the LEA and school code are a school of the school directory (SCHOOLS) of the same school year",
+         "Correct the school code in the SIS, or add the school to the year's SCHOOLS file (every school the "
+         "district reports students under, including a nonpublic-school placement it reports)."),
+    Rule("birth_date_plausible", "Student Birth Date (SENR, SINF)",
+         "the birth date is a date a student can have: not after the last day of the file's school year minus "
+         "k12:birth_date_min_age_years (default 0), and not before its first day minus k12:birth_date_max_age_years "
+         "(default 100; a district without adult students can set 25)",
+         "Correct the birth date in the SIS (a year such as 2030 or 1900 is a typing or placeholder error)."),
 )}
 
 # Dates that must fall inside the file's school year (contract column names).
@@ -87,6 +96,12 @@ EXIT_NOT_BEFORE_START = ("SENR", "Enrollment Exit Date", "Enrollment Start Date"
 # The LEA, school and SSID columns are found by their staging names.
 ENROLLMENT_CHECKED_EXTRACTS = ("SCSC", "CAASPP", "STAS", "SIRS", "SOFF", "ATTENDANCE")
 ENROLLMENT_MATCH_COLUMNS = ("lea_code", "school_code", "ssid")        # staging names
+# The school directory: every school code of the other extracts must be one of its schools
+# (LEA and school code: the 7-digit halves of its 14-digit CDS code) in the same year.
+SCHOOL_DIRECTORY = {"extract": "SCHOOLS", "cds_code": "CDS Code"}
+SCHOOL_MATCH_COLUMNS = ("lea_code", "school_code")        # staging names in the other extracts
+# Birth dates: the staging name of the columns checked by birth_date_plausible.
+BIRTH_DATE_STAGING_COLUMN = "birth_date"
 # CAASPP: the scale score column and the columns that choose its valid range.
 SCALE_SCORE = {"extract": "CAASPP", "score": "Scale Score", "record_type": "Record Type", "grade": "Grade Assessed"}
 
@@ -135,6 +150,15 @@ def date_format_shape(date_format: str) -> str:
         else:
             shape += re.escape(part)
     return shape
+
+
+def birth_date_bounds(school_year: int) -> tuple[dt.date, dt.date]:
+    """(earliest, latest) plausible birth date for a file of `school_year`, from the dbt vars
+    k12:birth_date_max_age_years and k12:birth_date_min_age_years."""
+    first_day, last_day = school_year_bounds(school_year)
+    max_age = int(dbt_vars()["k12:birth_date_max_age_years"])
+    min_age = int(dbt_vars()["k12:birth_date_min_age_years"])
+    return first_day.replace(year=first_day.year - max_age), last_day.replace(year=last_day.year - min_age)
 
 
 def school_year_bounds(school_year: int) -> tuple[dt.date, dt.date]:

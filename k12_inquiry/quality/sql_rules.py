@@ -114,6 +114,10 @@ def computed_columns(plan: prepare.ExtractRecipe) -> dict[str, str]:
                                    for c in plan.enrollment_columns)
         # the cross-file rule applies to well-formed keys only (other rules report the rest)
         columns[prepare.SENR_ENROLLMENT_FOUND] = f"case when {well_formed} then e.ssid is not null end"
+    if plan.school_columns:
+        well_formed = " and ".join(is_valid_sql(f"r.{quote(c)}", spec.column(c).data_type)
+                                   for c in plan.school_columns)
+        columns[prepare.SCHOOL_FOUND] = f"case when {well_formed} then d.school_code is not null end"
     if plan.scale_score_columns:
         columns[prepare.SCALE_SCORE_MINIMUM] = "b.minimum_scale_score"
         columns[prepare.SCALE_SCORE_MAXIMUM] = "b.maximum_scale_score"
@@ -135,6 +139,10 @@ def lookup_joins(plan: prepare.ExtractRecipe) -> str:
         record_type, grade = (quote(plan.scale_score_columns[k]) for k in ("record_type", "grade"))
         joins.append(f"""left join {prepare.SCALE_SCORE_BOUNDS_TABLE} b
             on b.caaspp_record_type = r.{record_type} and b.grade_assessed = try_cast(r.{grade} as integer)""")
+    if plan.school_columns:
+        lea, school = (quote(c) for c in plan.school_columns)
+        joins.append(f"""left join {prepare.SCHOOL_DIRECTORY_TABLE} d
+            on d.school_year = r.school_year and d.lea_code = r.{lea} and d.school_code = r.{school}""")
     return "\n        ".join(joins)
 
 

@@ -106,6 +106,11 @@ def build_suite(spec: ExtractSpec) -> dict:
                       if value is not None}
             expectations.append(_expectation("expect_column_values_to_be_between", "value_in_range", name,
                                              [raw_column], column=prepare.as_number(raw_column), **bounds))
+        if raw_column in plan.birth_date_columns:
+            expectations.append(_expectation("expect_column_values_to_be_between", "birth_date_plausible", name,
+                                             [raw_column], column=prepare.as_date(raw_column),
+                                             min_value=_parameter("birth_date_earliest"),
+                                             max_value=_parameter("birth_date_latest")))
         if name in in_year:
             expectations.append(_expectation("expect_column_values_to_be_between", "date_in_school_year", name,
                                              [raw_column], column=prepare.as_date(raw_column),
@@ -141,6 +146,11 @@ def build_suite(spec: ExtractSpec) -> dict:
     expectations.append(_expectation(
         "expect_compound_columns_to_not_repeat_earlier_rows", "unique_key", "", list(plan.key_columns),
         column_list=[*plan.key_columns, prepare.WHOLE_LINE_WHEN_KEY_BLANK], ignore_row_if="never"))
+    if plan.school_columns:
+        school = plan.school_columns[1]
+        expectations.append(_expectation(
+            "expect_column_values_to_be_in_set", "school_in_directory", spec.column(school).column_name,
+            list(plan.school_columns), column=prepare.SCHOOL_FOUND, value_set=[True]))
     if plan.enrollment_columns:
         ssid = plan.enrollment_columns[2]
         expectations.append(_expectation(
@@ -218,6 +228,8 @@ def expectation_parameters(spec: ExtractSpec, school_year: int, header_field_cou
         # as datetimes: GX turns a bare date into a `date`, which pandas does not compare with datetime64
         "school_year_first_day": dt.datetime.combine(first_day, dt.time()).isoformat(),
         "school_year_last_day": dt.datetime.combine(last_day, dt.time()).isoformat(),
+        "birth_date_earliest": dt.datetime.combine(rules.birth_date_bounds(school_year)[0], dt.time()).isoformat(),
+        "birth_date_latest": dt.datetime.combine(rules.birth_date_bounds(school_year)[1], dt.time()).isoformat(),
         **code_sets(spec),
     }
     for column in spec.columns:

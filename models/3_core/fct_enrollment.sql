@@ -25,6 +25,7 @@ final as (
         counts_in_cumulative_enrollment,
         is_secondary_enrollment,
         is_no_show,
+        is_superseded_same_day,
         is_same_day_exit,
         is_re_entry,
         overlaps_next_enrollment,

@@ -7,7 +7,12 @@
     - a secondary enrollment (status 20) is kept and flagged; it never trims or is trimmed;
     - overlapping primary/short-term records at two schools: the earlier one ends the day
       before the later one starts (effective_exit_date), so a student is counted at one
-      school on any day;
+      school on any day. CALPADS allows one primary enrollment at a time; the later start
+      counts, as if the student had transferred (the warn test
+      assert_no_overlapping_primary_enrollments lists these records to fix in the SIS);
+    - two such records starting on the same day: the one on the later line of SENR counts,
+      and the other is superseded (is_superseded_same_day): it has no day, and like a
+      no-show it counts nowhere, not even in cumulative enrolment;
     - an open record (no exit date) runs to the end of the school year.
     Grain: one row per loaded SENR record (LEA x school x student x start date x status).
 -#}
@@ -97,6 +102,11 @@ resolved as (
                 and next_primary.next_primary_start_date <= ordered.exit_or_year_end_date,
             false
         ) as overlaps_next_enrollment,
+        coalesce(
+            next_primary.next_primary_school_code <> ordered.school_code
+                and next_primary.next_primary_start_date <= ordered.enrollment_start_date,
+            false
+        ) as is_superseded_same_day,
         coalesce(ordered.enrollment_start_date = ordered.enrollment_exit_date, false)
             and not ordered.is_no_show as is_same_day_exit,
         ordered.record_number_at_school > 1 as is_re_entry
@@ -128,9 +138,10 @@ final as (
         completion_status_code,
         has_met_uc_csu_requirements,
         is_primary_or_short_term,
-        counts_in_cumulative_enrollment,
+        counts_in_cumulative_enrollment and not is_superseded_same_day as counts_in_cumulative_enrollment,
         is_secondary_enrollment,
         is_no_show,
+        is_superseded_same_day,
         is_same_day_exit,
         is_re_entry,
         overlaps_next_enrollment,

@@ -12,6 +12,7 @@ with
 enrollments as (
     select * from {{ ref('int_enrollments_resolved') }}
     where not is_no_show
+        and not is_superseded_same_day
 ),
 
 ranked as (
