@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
 
 from k12_inquiry import project
-from k12_inquiry.exit_codes import (EXIT_BUILD_FAILED, EXIT_FILE_PROBLEM, EXIT_MARTS_CHECK_FAILED,  # noqa: F401
+from k12_inquiry.exit_codes import (EXIT_BUILD_FAILED, EXIT_FILE_PROBLEM, EXIT_INTERNAL_ERROR,  # noqa: F401
+                                   EXIT_MARTS_CHECK_FAILED, EXIT_OS_ERROR, EXIT_REPORT_FAILED, EXIT_SIGINT,
                                    EXIT_TOO_MANY_BAD_ROWS, EXIT_USAGE, EXIT_WAREHOUSE_IN_USE)
 
 DEMO_MAX_BAD_SHARE = 0.25    # k12 demo: the generated district's small files carry planted faults
@@ -310,7 +312,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     failed = [r.name for r in results if r.error]
     print(f"k12 report: {'done' if not failed else 'FAILED: ' + ', '.join(failed)} in "
           f"{time.perf_counter() - started:.0f} s; open {output_dir / 'index.html'}")
-    return 1 if failed else 0
+    return EXIT_REPORT_FAILED if failed else 0
 
 
 def cmd_dbt(args: argparse.Namespace) -> int:
@@ -350,8 +352,18 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with the usage exit code of the README's table (64), not its own 2 (which
+    is the code of a file-level problem here)."""
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: {message}", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="k12", description=__doc__.split("\n\n")[0])
+    parser = _Parser(prog="k12", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("generate", help="write a synthetic district's raw extracts")
@@ -458,7 +470,25 @@ def main(argv: list[str] | None = None) -> int:
               "swapped in: the warehouse is as it was before this command.", file=sys.stderr)
         return interruption.exit_code
     except KeyboardInterrupt:
-        return 130
+        return EXIT_SIGINT
+    except OSError as error:               # disk full, a read-only or forbidden output folder
+        where = f" ({error.filename})" if getattr(error, "filename", None) else ""
+        print(f"k12 {args.command}: the system refused: {error.strerror or error}{where}. Free disk space or fix the "
+              "folder's permissions, then run the command again; nothing was swapped in.", file=sys.stderr)
+        return EXIT_OS_ERROR
+    except Exception as error:             # a bug: one line, never a traceback (it could quote a row)
+        if os.environ.get("K12_DEBUG"):
+            raise
+        print(f"k12 {args.command}: internal error {type(error).__name__}: {_safe_message(error)}. This is a bug in "
+              "k12-inquiry: please report it with the command you ran (K12_DEBUG=1 shows the traceback; it may "
+              "quote rows of your files, so do not share it).", file=sys.stderr)
+        return EXIT_INTERNAL_ERROR
+
+
+def _safe_message(error: Exception) -> str:
+    """The first line of an error, without any quoted row (DuckDB quotes the whole line)."""
+    text = str(error).strip().splitlines()[0] if str(error).strip() else "(no message)"
+    return text.split("Original Line:")[0].strip()[:200]
 
 
 if __name__ == "__main__":

@@ -151,14 +151,27 @@ def execute_notebook(name: str, parameters: dict | None = None, output_dir: Path
             client.execute(stderr=kernel_log)
     except Exception as error:  # noqa: BLE001 - report the failing cell, keep the partial notebook
         nbformat.write(notebook, output_dir / f"{name}.ipynb")
-        message = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).strip().splitlines()
-        return ReportResult(name, None, time.perf_counter() - started, error="\n".join(message[-12:]),
+        return ReportResult(name, None, time.perf_counter() - started, error=_cell_error(notebook, error),
                             parameters=values)
     nbformat.write(notebook, output_dir / f"{name}.ipynb")
     html_path = output_dir / f"{name}.html"
     html_path.write_text(_html(notebook, info.title if info else name), encoding="utf-8")
     charts = len(list(charts_dir.glob("*.png")))
     return ReportResult(name, html_path, time.perf_counter() - started, charts=charts, parameters=values)
+
+
+def _cell_error(notebook, error: Exception) -> str:
+    """One line for a failed notebook: the cell and the error, without the traceback (which
+    stays in the executed notebook for whoever debugs it)."""
+    ename = getattr(error, "ename", type(error).__name__)
+    evalue = re.sub(r"\x1b\[[0-9;]*m", "", str(getattr(error, "evalue", "") or "")).strip()
+    if not evalue:
+        lines = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).strip().splitlines()
+        evalue = lines[-1] if lines else ""
+    failing = next((k for k, cell in enumerate(notebook.cells) if cell.get("cell_type") == "code" and any(
+        output.get("output_type") == "error" for output in cell.get("outputs", []))), None)
+    where = f"code cell {failing + 1}" if failing is not None else "a cell"
+    return f"{where} raised {ename}: {evalue[:300]}"
 
 
 def run_reports(names: Iterable[str] | None = None, parameters: dict | None = None,
@@ -174,7 +187,7 @@ def run_reports(names: Iterable[str] | None = None, parameters: dict | None = No
         if echo:
             if result.error:
                 echo(f"  {name}: FAILED after {result.seconds:.0f} s; the executed notebook is "
-                     f"{output_dir / (name + '.ipynb')}\n    " + result.error.replace("\n", "\n    "))
+                     f"{output_dir / (name + '.ipynb')} ({result.error})")
             else:
                 echo(f"  {name}: {result.html} ({result.charts} charts) in {result.seconds:.1f} s")
     write_index(output_dir, results)
