@@ -403,7 +403,11 @@ def _select_list(spec: ExtractSpec, raw: RawFile | None, positions: dict[str, in
 
 def file_select_sql(spec: ExtractSpec, raw: RawFile, positions: dict[str, int]) -> str:
     """Every data line of one file, with its line number (the header is line 1)."""
+    # new_line '\r\n' reads LF, CRLF and a mix of both as line ends (auto-detection decides
+    # from the first lines, and a later CRLF then leaves a phantom empty line); a bare CR was
+    # replaced by a space in the readable copy (see scan)
     lines = (f"read_csv({_sql_string(raw.readable_path)}, columns = {{'line': 'VARCHAR'}}, header = false, "
+             f"new_line = '\\r\\n', "
              f"delim = E'\\x01', quote = '', escape = '', auto_detect = false, strict_mode = false)")
     return f"""
     select {_select_list(spec, raw, positions)}
@@ -420,24 +424,37 @@ def empty_select_sql(spec: ExtractSpec) -> str:
             f"null::varchar as line, null::varchar[] as fields, null::boolean as may_need_trim) where false")
 
 
-def _transcode(source: Path, target: Path, encoding: str) -> None:
-    """Windows-1252 -> UTF-8, streaming (DuckDB reads only UTF-8 without an extension)."""
+def _transcode(source: Path, target: Path, encoding: str, bare_cr_to_space: bool = False) -> None:
+    """A UTF-8 copy, streaming: Windows-1252 decoded (DuckDB reads only UTF-8 without an
+    extension), and with `bare_cr_to_space` every CR that is not followed by LF written as a
+    space (the reader would break a line there; CR is 0x0D in both encodings and never part
+    of a multi-byte UTF-8 character, so it is replaced in the bytes)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     decoder = codecs.getincrementaldecoder(encoding)()
     tmp = target.with_suffix(".tmp")
+    held = b""
     with source.open("rb") as src, tmp.open("wb") as out:
-        while chunk := src.read(16 * 1024 * 1024):
+        while chunk := src.read(_CHUNK):
+            chunk = held + chunk
+            held = b""
+            if bare_cr_to_space:
+                if chunk.endswith(b"\r"):          # decided by the next chunk's first byte
+                    chunk, held = chunk[:-1], b"\r"
+                chunk = _BARE_CR.sub(b" ", chunk)
             out.write(decoder.decode(chunk).encode("utf-8"))
+        if held:
+            out.write(decoder.decode(b" " if bare_cr_to_space else held).encode("utf-8"))
         out.write(decoder.decode(b"", final=True).encode("utf-8"))
     tmp.replace(target)
 
 
-def _utf8_copy(path: Path, fingerprint: str, cache_dir: Path) -> Path:
+def _utf8_copy(path: Path, fingerprint: str, cache_dir: Path, encoding: str = "cp1252",
+               bare_cr_to_space: bool = False) -> Path:
     target = cache_dir / "utf8" / f"{path.name}.{fingerprint}.txt"
     if not target.exists():
         for old in (cache_dir / "utf8").glob(f"{path.name}.*.txt"):
             old.unlink()
-        _transcode(path, target, "cp1252")
+        _transcode(path, target, encoding, bare_cr_to_space)
     return target
 
 
@@ -454,9 +471,13 @@ class ByteScan:
     first_invalid_utf8: tuple[int, int, int] | None     # (byte offset, line number, byte value)
     has_utf8_multibyte: bool                            # a valid multi-byte UTF-8 sequence occurs
     first_nul: tuple[int, int] | None                   # (byte offset, line number)
+    bare_carriage_returns: int = 0                      # CR bytes not followed by LF (never a line end)
+    first_bare_carriage_return: tuple[int, int] | None = None   # (byte offset, line number)
+    line_feeds: int = 0                                 # LF bytes: the file's physical lines
 
 
-BYTE_SCAN_VERSION = 2
+BYTE_SCAN_VERSION = 3
+_BARE_CR = re.compile(rb"\r(?!\n)")
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 _CHUNK = 16 * 1024 * 1024
 
@@ -475,7 +496,10 @@ def byte_scan(path: Path, fingerprint: str, cache_dir: Path) -> ByteScan:
     if key not in files:
         found = _scan_bytes(path)
         files[key] = {"is_valid_utf8": found.is_valid_utf8, "first_invalid_utf8": found.first_invalid_utf8,
-                      "has_utf8_multibyte": found.has_utf8_multibyte, "first_nul": found.first_nul}
+                      "has_utf8_multibyte": found.has_utf8_multibyte, "first_nul": found.first_nul,
+                      "bare_carriage_returns": found.bare_carriage_returns,
+                      "first_bare_carriage_return": found.first_bare_carriage_return,
+                      "line_feeds": found.line_feeds}
         memo["version"] = BYTE_SCAN_VERSION
         cache_dir.mkdir(parents=True, exist_ok=True)
         memo_path.write_text(json.dumps(memo, indent=0), encoding="utf-8")
@@ -483,7 +507,10 @@ def byte_scan(path: Path, fingerprint: str, cache_dir: Path) -> ByteScan:
     return ByteScan(entry["is_valid_utf8"],
                     tuple(entry["first_invalid_utf8"]) if entry["first_invalid_utf8"] else None,
                     entry["has_utf8_multibyte"],
-                    tuple(entry["first_nul"]) if entry["first_nul"] else None)
+                    tuple(entry["first_nul"]) if entry["first_nul"] else None,
+                    entry["bare_carriage_returns"],
+                    tuple(entry["first_bare_carriage_return"]) if entry["first_bare_carriage_return"] else None,
+                    entry["line_feeds"])
 
 
 def _is_valid_utf8(path: Path, fingerprint: str, cache_dir: Path) -> bool:
@@ -496,7 +523,9 @@ def _scan_bytes(path: Path) -> ByteScan:
     whether it also holds valid multi-byte UTF-8 sequences (a file of mixed encodings)."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     offset, lines_before = 0, 0
-    first_nul = first_invalid = None
+    first_nul = first_invalid = first_bare_cr = None
+    bare_crs = 0
+    previous_ended_with_cr = False
     with path.open("rb") as handle:
         while chunk := handle.read(_CHUNK):
             if first_nul is None and (at := chunk.find(b"\x00")) >= 0:
@@ -508,10 +537,20 @@ def _scan_bytes(path: Path) -> ByteScan:
                     # the decoder may hold back up to 3 bytes of the previous chunk
                     at = max(error.start - (len(error.object) - len(chunk)), 0)
                     first_invalid = (offset + at, lines_before + chunk.count(b"\n", 0, at) + 1, chunk[at])
+            # a CR ending the previous chunk was counted as bare; it is not when this chunk starts with LF
+            if previous_ended_with_cr and chunk.startswith(b"\n"):
+                bare_crs -= 1
+                if first_bare_cr is not None and first_bare_cr[0] == offset - 1:
+                    first_bare_cr = None
+            if b"\r" in chunk:
+                found = _BARE_CR.findall(chunk)
+                bare_crs += len(found)
+                if found and first_bare_cr is None:
+                    at = _BARE_CR.search(chunk).start()
+                    first_bare_cr = (offset + at, lines_before + chunk.count(b"\n", 0, at) + 1)
+            previous_ended_with_cr = chunk.endswith(b"\r")
             lines_before += chunk.count(b"\n")
             offset += len(chunk)
-            if first_nul is not None and first_invalid is not None:
-                break
     if first_invalid is None:
         try:
             decoder.decode(b"", final=True)
@@ -520,8 +559,9 @@ def _scan_bytes(path: Path) -> ByteScan:
                 handle.seek(-1, 2)
                 first_invalid = (offset - 1, lines_before + 1, handle.read(1)[0])
     if first_invalid is None:
-        return ByteScan(True, None, True, first_nul)
-    return ByteScan(False, first_invalid, _has_utf8_multibyte(path), first_nul)
+        return ByteScan(True, None, True, first_nul, bare_crs, first_bare_cr, lines_before)
+    return ByteScan(False, first_invalid, _has_utf8_multibyte(path), first_nul, bare_crs, first_bare_cr,
+                    lines_before)
 
 
 def _has_utf8_multibyte(path: Path) -> bool:
@@ -613,9 +653,25 @@ def scan(extracts_dir: Path | str | None = None, cache_dir: Path | str | None = 
             continue
         if not scanned.is_valid_utf8:
             encoding = "cp1252"          # invalid UTF-8 (maybe beyond the first 64 KB), no UTF-8 character
-        if encoding == "cp1252" and not _is_landed(file.path.name, fingerprint, cache_dir):
+        if scanned.bare_carriage_returns and scanned.line_feeds == 0:
+            report.problems.append(FileProblem(
+                "error", file.path.name, "carriage_return_line_endings",
+                "the lines end with a carriage return (CR) alone, the line ending of very old Mac files; the "
+                "contract's line endings are LF or CRLF",
+                "Save or export the file again with Windows (CRLF) or Unix (LF) line endings."))
+            continue
+        if scanned.bare_carriage_returns:
+            offset, line = scanned.first_bare_carriage_return
+            report.problems.append(FileProblem(
+                "warning", file.path.name, "carriage_return_in_line",
+                f"{scanned.bare_carriage_returns:,} carriage return(s) (CR) sit inside lines, the first at byte "
+                f"{offset:,} on line {line:,}; a CR without LF never ends a line, so each is read as a space",
+                "Nothing to do; to be rid of the warning, remove the stray CR from the field in the SIS"))
+        needs_copy = encoding == "cp1252" or scanned.bare_carriage_returns > 0
+        if needs_copy and not _is_landed(file.path.name, fingerprint, cache_dir):
             try:
-                readable = _utf8_copy(file.path, fingerprint, cache_dir)
+                readable = _utf8_copy(file.path, fingerprint, cache_dir, encoding,
+                                      bare_cr_to_space=scanned.bare_carriage_returns > 0)
             except UnicodeDecodeError as error:     # one of the 5 bytes Windows-1252 leaves undefined
                 for partial in (cache_dir / "utf8").glob(f"{file.path.name}.*.tmp"):
                     partial.unlink()
