@@ -31,7 +31,7 @@ warehouse = None        # path of the warehouse; None: the project's (K12_WAREHO
 school_year = None      # e.g. 2026 or "2025-26"; None: the latest year in the warehouse
 school = None           # a school code, key or name; None or "ALL": every school of the district
 student_group = "SED"   # the students of the cycle (a Dashboard group code; "ALL" for everyone)
-grade_levels = ["06"]   # their grades (CALPADS codes: "TK", "KN", "01" ... "12"); None: every grade
+grade_levels = None     # their grades, e.g. ["06"] (CALPADS codes: "TK", "KN", "01" ... "12"); None: every grade
 problem_statement = None  # ✎ the team's problem of practice; None: a statement drafted from the data
 aim_target = None       # ✎ the chronic absence rate to reach (e.g. 0.15 for 15%); None: 5 points below baseline
 aim_date = None         # ✎ by when, e.g. "2026-05-29"; None: the last school day of the year
@@ -144,12 +144,18 @@ show.show_chart(chart, "run_chart_weekly_absence")
 
 # %%
 signals = int(points.signal.sum()) if len(points) else 0
-show.show_markdown(
-    f"Baseline median: **{median:.1%}** of school days missed per week. "
-    + (f"{signals} week(s) after the baseline belong to a shift or trend: check the direction against the aim "
-       "and against last year's line before crediting the change." if signals else
-       "No shift or trend after the baseline: the weekly values vary around the baseline median as before.")
-    + ("" if pdsa_cycles else "  \n*The PDSA dates shown are examples: enter the team's dates in `pdsa_cycles`.*"))
+if not len(points):
+    show.show_markdown(
+        f"No week can be shown for {population.who()}: no attendance yet, or every week is too small to show "
+        f"({charts.minimum_n_note()}). Widen the cycle's students (more grades, or the whole school) with "
+        "`grade_levels` or `student_group`.")
+else:
+    show.show_markdown(
+        f"Baseline median: **{median:.1%}** of school days missed per week. "
+        + (f"{signals} week(s) after the baseline belong to a shift or trend: check the direction against the aim "
+           "and against last year's line before crediting the change." if signals else
+           "No shift or trend after the baseline: the weekly values vary around the baseline median as before.")
+        + ("" if pdsa_cycles else "  \n*The PDSA dates shown are examples: enter the team's dates in `pdsa_cycles`.*"))
 
 # %% [markdown]
 # ## 7. Reflection and next steps ✎

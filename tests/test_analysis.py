@@ -346,3 +346,18 @@ def test_chronic_absence_of_a_population_without_students_is_none_not_a_crash():
                   school_key="0000000-1111111", school_label="Bayview Elementary", student_group="EL",
                   student_group_label="English learners")
     assert Population(scope, grade_levels=["06"]).chronic_absence() is None
+
+
+@pytest.mark.parametrize("label, code, expected", [
+    ("English learners", "EL", "grade 6 English learners"),
+    ("Students with disabilities", "SWD", "grade 6 Students with disabilities"),
+    ("Socioeconomically disadvantaged", "SED", "grade 6 Socioeconomically disadvantaged students"),
+    ("All students", "ALL", "grade 6 students"),
+])
+def test_a_population_is_named_without_doubling_students(label, code, expected):
+    from types import SimpleNamespace
+
+    from k12_inquiry.analysis.inquiry import Population
+
+    scope = SimpleNamespace(student_group=code, student_group_label=label, grade_names=lambda: {})
+    assert Population(scope, ["06"]).who() == expected

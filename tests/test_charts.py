@@ -257,3 +257,15 @@ def test_line_chart_of_an_all_suppressed_frame_renders_a_note():
                               title="By month", x_title="Month", value_title="Number")
     assert next(iter(chart.to_dict()["datasets"].values()))[0]["note"].startswith("Nothing to show")
     assert charts.to_png(chart)[:4] == b"\x89PNG"
+
+
+def test_run_chart_without_a_shown_week_says_so_instead_of_empty_axes():
+    # the inquiry cycle template for a group too small to show: the run chart had empty axes
+    # and the text "Baseline median: nan%"
+    frame = pd.DataFrame({"week_start": pd.to_datetime(["2025-09-01"]), "absence_rate": [float("nan")],
+                          "students": [float("nan")], IS_SUPPRESSED: [True]})
+    chart = charts.run_chart(frame.iloc[0:0], x="week_start", value="absence_rate", median=float("nan"),
+                             title="Weekly absence", value_title="Days missed")
+    spec = chart.to_dict()
+    assert next(iter(spec["datasets"].values()))[0]["note"].startswith("Nothing to show for this selection")
+    assert charts.to_png(chart)[:4] == b"\x89PNG"

@@ -43,23 +43,28 @@ assert 0 < SMALL_COUNT < MINIMUM_N
 # the rules of docs/data-quality.md ("Marts tests"), each a dbt test (or two: one per mart it reads)
 RULES = {"percent_in_range", "numerator_within_denominator", "group_within_all", "unique_key",
          "no_small_count_published", "days_within_expected", "day_count_in_range", "scale_score_in_range",
-         "credits_earned_within_attempted"}
+         "credits_earned_within_attempted", "no_overlapping_primary_enrollments"}
+# the generator writes a few transfers whose new school starts a day or two before the old
+# one's exit (as real SIS data does): the clean build warns about them, and only about them
+CLEAN_BUILD_WARNINGS = {"assert_no_overlapping_primary_enrollments"}
 
 
 def in_list(values) -> str:
     return ", ".join("'" + v + "'" for v in values)
 
 
-def test_every_marts_test_passed_in_the_clean_build(clean_warehouse):
+def test_every_marts_test_passed_in_the_clean_build_but_the_overlap_warning(clean_warehouse):
     results = marts.read_results(clean_warehouse / "target")
     assert {r.rule for r in results} == RULES
-    assert [(r.test, r.status) for r in results if r.status != "pass"] == []
+    assert {(r.test, r.status) for r in results if r.status != "pass"} == {(t, "warn") for t in CLEAN_BUILD_WARNINGS}
     assert {r.relation for r in results} == {
         "marts.indicator_results", "marts.public_indicator_results", "marts.fct_attendance_summary",
-        "marts.bridge_student_group", "marts.fct_assessment_results", "marts.fct_course_marks"}
+        "marts.bridge_student_group", "marts.fct_assessment_results", "marts.fct_course_marks",
+        "marts.fct_enrollment"}
     assert all(r.what and r.how_to_resolve for r in results)
     assert {r.test: r.severity for r in results if r.severity != "error"} == {
-        "assert_fct_course_marks_credits_earned_within_attempted": "warn"}
+        "assert_fct_course_marks_credits_earned_within_attempted": "warn",
+        "assert_no_overlapping_primary_enrollments": "warn"}
 
 
 # --- a corrupted copy -----------------------------------------------------------------------
@@ -185,9 +190,11 @@ def corrupted_run(clean_warehouse, clean_district, tmp_path_factory):
 def test_each_marts_test_fails_with_exactly_the_planted_rows(corrupted_run):
     _, work, planted, _, _, _ = corrupted_run
     results = marts.read_results(work / "target")
-    assert {r.test: r.failures for r in results if r.failures} == planted
-    assert {r.rule for r in results if r.failed} == RULES   # every rule caught its row
-    assert [r.test for r in results if r.failed and not r.is_error] == [
+    # the overlap warning comes from the clean data itself (nothing planted for it)
+    planted_tests = [r for r in results if r.test not in CLEAN_BUILD_WARNINGS]
+    assert {r.test: r.failures for r in planted_tests if r.failures} == planted
+    assert {r.rule for r in planted_tests if r.failed} == RULES - {"no_overlapping_primary_enrollments"}
+    assert [r.test for r in planted_tests if r.failed and not r.is_error] == [
         "assert_fct_course_marks_credits_earned_within_attempted"]
 
 

@@ -38,6 +38,10 @@ def grade_phrase(grade_levels: Sequence[str] | None, grade_names: dict[str, str]
     return ", ".join(names)
 
 
+# the last word of a student group's name that already names people (no "students" after it)
+PEOPLE_NOUNS = frozenset({"students", "learners", "youth", "children", "pupils"})
+
+
 @dataclass
 class Population:
     """The students an inquiry cycle is about."""
@@ -48,8 +52,14 @@ class Population:
     def who(self) -> str:
         """"grade 6 Socioeconomically disadvantaged students"."""
         grades = grade_phrase(self.grade_levels, self.scope.grade_names())
-        group = "" if self.scope.student_group == "ALL" else f"{self.scope.student_group_label} "
-        return f"{grades + ' ' if grades else ''}{group}students".strip()
+        if self.scope.student_group == "ALL":
+            people = "students"
+        else:
+            label = self.scope.student_group_label
+            # "English learners", "Students with disabilities", "Foster youth" already name people
+            names_people = label.split()[-1].lower() in PEOPLE_NOUNS or label.lower().startswith("students")
+            people = label if names_people else f"{label} students"
+        return f"{grades + ' ' if grades else ''}{people}".strip()
 
     def describe(self) -> str:
         """"grade 6 Socioeconomically disadvantaged students at Alder Middle" (or "in <district>")."""

@@ -395,6 +395,8 @@ def run_chart(frame: pd.DataFrame, x: str, value: str, *, median: float, title: 
     (`goal`), the PDSA cycles as labelled vertical lines (`annotations` with columns `date`
     and `label`), and the points that belong to a shift or trend (`signal`, boolean) ringed."""
     data = _clean(plottable(frame))
+    if data.empty or median is None or pd.isna(median):
+        return nothing_to_show(title, subtitle, width)
     fmt = _value_format(percent, value_format)
     x_enc = alt.X(f"{x}:T", title=x_title, axis=alt.Axis(format="%b %d", labelAngle=0))
     y_enc = alt.Y(f"{value}:Q", title=value_title, axis=alt.Axis(format=fmt), scale=alt.Scale(zero=True))
