@@ -41,6 +41,11 @@ def format_table(frame: pd.DataFrame, columns: dict[str, str] | None = None,
         raise ValueError("This table has not been through the suppression engine (no is_suppressed column): pass "
                          "it through k12_inquiry.privacy.suppress or suppress_parts, or say without_student_counts=True "
                          "when it holds no counts of students.")
+    if data.empty:
+        # no row for this selection: say so in words rather than print a header over nothing
+        caption_text = f"{html.escape(caption)}: " if caption else ""
+        return (f'<p class="k12-note">{caption_text}Nothing to show for this selection: no data, or every group '
+                f'has fewer than {suppression_minimum_n()} students.</p>')
     flags = data[IS_SUPPRESSED].astype(bool) if IS_SUPPRESSED in data.columns else pd.Series(False, index=data.index)
     chosen = columns or {c: c for c in data.columns if c not in (IS_SUPPRESSED, SUPPRESSION_REASON)}
     decimals = decimals or {}

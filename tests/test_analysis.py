@@ -361,3 +361,12 @@ def test_a_population_is_named_without_doubling_students(label, code, expected):
 
     scope = SimpleNamespace(student_group=code, student_group_label=label, grade_names=lambda: {})
     assert Population(scope, ["06"]).who() == expected
+
+
+def test_an_empty_table_says_there_is_nothing_to_show_instead_of_a_bare_header():
+    # grades_vs_assessment for an elementary school printed header-only tables
+    frame = pd.DataFrame({"group": pd.array([], dtype="str"), "n": pd.array([], dtype="float"),
+                          "is_suppressed": pd.array([], dtype="bool")})
+    text = display.format_table(frame, columns={"group": "Group", "n": "Students"}, caption="Every group")
+    assert "<table" not in text and "<th>" not in text
+    assert "Every group: Nothing to show for this selection" in text and "fewer than 11 students" in text
