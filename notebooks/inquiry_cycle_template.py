@@ -18,7 +18,8 @@
 # *A template: copy this file for a new cycle (`cp notebooks/inquiry_cycle_template.py
 # notebooks/cycle_<school>_<topic>.py`), fill in the parameters and the sections marked
 # ✎, and re-run it with `k12 report --notebook <name>` after every PDSA cycle. The example
-# filled in below is the chronic absence of a group of students in one grade.*
+# filled in below is the chronic absence of one student group (in every grade, or in the
+# grades of `grade_levels`).*
 #
 # An inquiry cycle moves from a **problem of practice** (what we see, in data and in
 # classrooms) to **root causes** (why it happens, from the evidence), an **aim** (how much,
