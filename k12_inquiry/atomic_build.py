@@ -280,7 +280,8 @@ class StagedWarehouse:
             if path.exists():
                 shutil.copy2(path, self._quality_backup / path.name)
         if self.copy_current and self.live.exists():
-            checkpoint(self.live)
+            if _wal(self.live).exists():
+                checkpoint(self.live)      # a file without a log is whole: readers may keep it open
             shutil.copy2(self.live, self.staged)
         return self
 
