@@ -128,3 +128,33 @@ def test_a_failed_build_keeps_the_last_good_warehouse(good_build, clean_district
     kept = warehouse.with_name(warehouse.stem + FAILED_SUFFIX)
     assert kept.exists() and str(kept) in output
     assert not list(warehouse.parent.glob(f"{STAGING_PREFIX}*"))
+
+
+def test_a_build_swaps_in_while_a_reader_keeps_the_old_file_open(good_build, clean_district):
+    work, warehouse, first_code, _, _ = good_build
+    assert first_code == 0
+    reader = subprocess.Popen(
+        [sys.executable, "-c", (
+            "import duckdb, sys, time\n"
+            f"c = duckdb.connect({str(warehouse)!r}, read_only=True)\n"
+            "q = 'select max(run_at)::varchar from data_quality.dq_results'\n"
+            "print(c.execute(q).fetchone()[0], flush=True)\n"
+            "sys.stdin.readline()\n"
+            "print(c.execute(q).fetchone()[0], c.execute('select count(*) from marts.dim_school').fetchone()[0], "
+            "sep='|', flush=True)\n")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    before = reader.stdout.readline().strip()
+    time.sleep(1.1)                                  # the new check's run_at is a later second
+    build = _build(clean_district, warehouse, _env(work), "--full-refresh")
+    output, _ = build.communicate(timeout=600)
+    assert build.returncode == 0, output             # a reader does not stop a build
+    reader.stdin.write("\n")
+    reader.stdin.flush()
+    still, schools = reader.stdout.readline().strip().split("|")
+    reader.wait(timeout=30)
+    assert still == before and int(schools) > 0      # the reader kept reading the whole old file
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        after = con.execute("select max(run_at)::varchar from data_quality.dq_results").fetchone()[0]
+    assert after > before                            # a new reader opens the new warehouse

@@ -210,7 +210,9 @@ def test_k12_check_marts_exits_6_naming_the_rule_relation_and_what_to_do(corrupt
     assert ("ERROR marts.fct_attendance_summary [days_within_expected]" in err
             and "Rows of measure_source daily_attendance: a bug, report it." in err)
     assert "WARNING marts.fct_course_marks [credits_earned_within_attempted]" in err
-    assert "9 FAILED, 1 warning(s)" in out and "Traceback" not in err
+    # two warnings: the planted credits row, and the overlapping transfers of the clean data
+    assert "9 FAILED, 2 warning(s)" in out and "Traceback" not in err
+    assert "WARNING marts.fct_enrollment [no_overlapping_primary_enrollments]" in err
 
 
 def test_results_replace_earlier_marts_rows_and_keep_the_extract_rows(corrupted_run):
@@ -221,7 +223,9 @@ def test_results_replace_earlier_marts_rows_and_keep_the_extract_rows(corrupted_
             from data_quality.dq_results group by 1 order by 1""").fetchall()
         failing = dict(con.execute("select rule, unexpected_count from data_quality.dq_results "
                                    "where not success").fetchall())
-    assert rows == [(False, 1, 1, 0), (True, 11, 1, len(planted))]
+    assert rows == [(False, 1, 1, 0), (True, 12, 1, len(planted) + 1)]
+    overlap = failing.pop("assert_no_overlapping_primary_enrollments")      # from the clean data, not planted
+    assert overlap > 0
     assert failing == planted
 
 
