@@ -261,3 +261,38 @@ def test_unchanged_copies_of_the_clean_district_have_no_file_problem(clean_distr
     district = _copy(clean_district, tmp_path / "d")
     assert _scan_errors(district, tmp_path / "cache") == []
     shutil.rmtree(district)
+
+
+def test_a_district_added_caa_range_is_enforced(clean_district, tmp_path, monkeypatch):
+    """The CAA, CAST and CSA ranges are a district's to add (seed caaspp_other_scale_score_ranges
+    ships empty): with a row for CAA ELA in one grade, a CAA ELA score outside it is quarantined."""
+    from k12_inquiry import contract
+    from k12_inquiry.quality import prepare
+
+    district = _copy(clean_district, tmp_path / "d")
+    caaspp = district / f"CAASPP_{YEAR}.txt"
+    line = _line_where(caaspp, "Record Type", lambda value: value == "03")
+    lines = _lines(caaspp)
+    header = lines[0].decode().split(",")
+    grade = lines[line - 1].decode().split(",")[header.index("Grade Assessed")]
+    _edit_field(caaspp, line, "Scale Score", b"450")
+    added = ({"test_family": "CAA", "subject_code": "ELA", "grade_assessed": str(int(grade)),
+              "min_scale_score": "300", "max_scale_score": "400"},)
+    real = contract.read_seed
+    monkeypatch.setattr(contract, "read_seed", lambda name, seeds=None: added
+                        if name == prepare.OTHER_SCALE_SCORE_RANGES_SEED else real(name, seeds))
+    settings = CheckSettings(extracts_dir=district, warehouse=tmp_path / "k12.duckdb", cache_dir=tmp_path / "cache",
+                             reports_dir=tmp_path / "reports", max_bad_share=1.0)
+    run_check(settings)
+    quarantine = pq.read_table(settings.quarantine_file).to_pylist()
+    assert {(q["source_line_number"], q["rule"]) for q in quarantine if q["source_file"] == caaspp.name} == {
+        (line, "scale_score_in_range")}
+
+
+def test_the_other_test_families_ranges_ship_empty_and_name_their_columns():
+    from k12_inquiry import contract, project
+
+    path = project.seeds_dir() / "policy" / "caaspp_other_scale_score_ranges.csv"
+    assert path.read_text(encoding="utf-8").splitlines() == [
+        "test_family,subject_code,grade_assessed,min_scale_score,max_scale_score"]
+    assert contract.read_seed("caaspp_other_scale_score_ranges") == ()

@@ -43,6 +43,7 @@ SENR_ENROLLMENTS_TABLE = "dq_senr_enrollments"
 SCHOOL_DIRECTORY_TABLE = "dq_school_directory"
 SCHOOL_FOUND = "school_in_directory_found"
 SCALE_SCORE_BOUNDS_TABLE = "dq_scale_score_bounds"
+OTHER_SCALE_SCORE_RANGES_SEED = "caaspp_other_scale_score_ranges"
 
 
 def as_date(raw_column: str) -> str:
@@ -164,7 +165,11 @@ def create_lookup_tables(con: duckdb.DuckDBPyConnection, schema: str = raw.RAW_S
     """)
     ranges = pd.DataFrame(contract.read_seed("caaspp_scale_score_ranges"))
     record_types = pd.DataFrame(contract.read_seed("caaspp_record_types"))
+    # the other test families' ranges: a district's additions (the seed ships without rows)
+    other_columns = ["test_family", "subject_code", "grade_assessed", "min_scale_score", "max_scale_score"]
+    other = pd.DataFrame(list(contract.read_seed(OTHER_SCALE_SCORE_RANGES_SEED)), columns=other_columns).astype(str)
     con.register("_dq_scale_score_ranges", ranges)
+    con.register("_dq_other_scale_score_ranges", other)
     con.register("_dq_caaspp_record_types", record_types)
     try:
         con.execute(f"""
@@ -177,9 +182,20 @@ def create_lookup_tables(con: duckdb.DuckDBPyConnection, schema: str = raw.RAW_S
             join _dq_caaspp_record_types t
               on t.subject_code = r.subject_code and lower(t.is_smarter_balanced) = 'true'
             group by all
+            union all
+            select t.caaspp_record_type,
+                   cast(o.grade_assessed as integer),
+                   min(cast(o.min_scale_score as double)),
+                   max(cast(o.max_scale_score as double))
+            from _dq_other_scale_score_ranges o
+            join _dq_caaspp_record_types t
+              on t.test_family = o.test_family and t.subject_code = o.subject_code
+                 and lower(t.is_smarter_balanced) <> 'true'
+            group by all
         """)
     finally:
         con.unregister("_dq_scale_score_ranges")
+        con.unregister("_dq_other_scale_score_ranges")
         con.unregister("_dq_caaspp_record_types")
 
 

@@ -58,8 +58,10 @@ ROW_RULES: dict[str, Rule] = {rule.name: rule for rule in (
     Rule("exit_not_before_start", "SENR",
          "an enrollment does not end before it starts",
          "Correct the enrollment start or exit date in the SIS."),
-    Rule("scale_score_in_range", "CAASPP (Smarter Balanced record types)",
-         "the scale score lies inside the valid range of its subject and grade (seed caaspp_scale_score_ranges)",
+    Rule("scale_score_in_range", "CAASPP (Smarter Balanced record types, and the other test families whose ranges "
+         "a district adds to seed caaspp_other_scale_score_ranges)",
+         "the scale score lies inside the valid range of its test, subject and grade (seeds caaspp_scale_score_ranges "
+         "and caaspp_other_scale_score_ranges)",
          "Check the CAASPP file against the one downloaded from TOMS; an altered score cannot be reported."),
     Rule("days_within_expected", "STAS",
          "attended in person + in-school suspension + out-of-school suspension + excused + unexcused + "
