@@ -50,8 +50,9 @@ FAILED_SUFFIX = ".failed-build.duckdb"
 LOCK_SUFFIX = ".lock"
 TERMINATE_GRACE_SECONDS = 10.0
 # A test-only pause point: with K12_TEST_PAUSE_AT=<phase> the command writes
-# `<staging folder>/paused-at-<phase>` when it reaches that phase and sleeps up to
-# K12_TEST_PAUSE_SECONDS (default 60), so that a test can interrupt it there.
+# `<staging folder>/paused-at-<phase>` when it reaches that phase and waits (until the test
+# writes `release-<phase>` there, or K12_TEST_PAUSE_SECONDS, default 60), so that a test can
+# interrupt it there or run something alongside.
 PAUSE_ENV, PAUSE_SECONDS_ENV = "K12_TEST_PAUSE_AT", "K12_TEST_PAUSE_SECONDS"
 
 
@@ -286,10 +287,14 @@ class StagedWarehouse:
         return self
 
     def pause_point(self, phase: str) -> None:
-        """The tests' pause point (PAUSE_ENV); nothing happens unless it names `phase`."""
+        """The tests' pause point (PAUSE_ENV); nothing happens unless it names `phase`. The
+        build waits until the test writes `release-<phase>` into the staging folder, or for
+        PAUSE_SECONDS_ENV seconds."""
         if os.environ.get(PAUSE_ENV) == phase:
             (self.folder / f"paused-at-{phase}").write_text(str(os.getpid()))
-            time.sleep(float(os.environ.get(PAUSE_SECONDS_ENV, "60")))
+            deadline = time.monotonic() + float(os.environ.get(PAUSE_SECONDS_ENV, "60"))
+            while time.monotonic() < deadline and not (self.folder / f"release-{phase}").exists():
+                time.sleep(0.1)
 
     def commit(self) -> None:
         """Move the staged warehouse over the current one (after every step succeeded)."""

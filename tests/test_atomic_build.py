@@ -78,12 +78,14 @@ def good_build(clean_district, tmp_path_factory):
     """A first build, with a second build started while the first holds the lock."""
     work = tmp_path_factory.mktemp("atomic_build")
     warehouse = work / "warehouse" / "k12.duckdb"
-    first = _build(clean_district, warehouse, _env(work, K12_TEST_PAUSE_AT="after-check", K12_TEST_PAUSE_SECONDS="15"))
+    first = _build(clean_district, warehouse, _env(work, K12_TEST_PAUSE_AT="after-check", K12_TEST_PAUSE_SECONDS="300"))
     _wait_for(lambda: list(warehouse.parent.glob(f"{STAGING_PREFIX}*/paused-at-after-check")), 240,
               "the first build to finish its check")
     second = subprocess.run([sys.executable, "-m", "k12_inquiry.cli", "build", "--extracts", str(clean_district),
                              "--warehouse", str(warehouse), "--quiet"],
                             cwd=PROJECT_DIR, env=_env(work), capture_output=True, text=True, timeout=120)
+    staging = next(warehouse.parent.glob(f"{STAGING_PREFIX}*"))
+    (staging / "release-after-check").write_text("")     # the first build goes on once the second has run
     first_output, _ = first.communicate(timeout=600)
     return work, warehouse, first.returncode, first_output, second
 
@@ -146,7 +148,8 @@ def test_a_build_swaps_in_while_a_reader_keeps_the_old_file_open(good_build, cle
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     before = reader.stdout.readline().strip()
     time.sleep(1.1)                                  # the new check's run_at is a later second
-    build = _build(clean_district, warehouse, _env(work), "--full-refresh")
+    # a --select build: the check, a copy of the warehouse, one model, the swap
+    build = _build(clean_district, warehouse, _env(work), "--full-refresh", "--select", "dim_school")
     output, _ = build.communicate(timeout=600)
     assert build.returncode == 0, output             # a reader does not stop a build
     reader.stdin.write("\n")
