@@ -17,8 +17,9 @@ for example `ATTENDANCE_2025-26_20260115.txt` next to `ATTENDANCE_2025-26.txt`
 
 The result equals a full build (tests/test_refresh.py). A refresh is only valid for
 attendance of the latest school year: when another extract changed, or attendance of an
-earlier year, it says why and runs the full `k12 build` instead. dbt tests run with the full
-build, not with the refresh.
+earlier year, it says why and runs the full `k12 build` instead. The refresh runs `dbt build`
+on the daily_refresh models, so their tests (and the marts tests on them) run too, in a
+staged copy of the warehouse that replaces it only when all passed (k12_inquiry/atomic_build.py).
 """
 
 from __future__ import annotations
