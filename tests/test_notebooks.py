@@ -128,3 +128,59 @@ def test_a_population_with_no_student_has_no_rate_rather_than_an_error(warehouse
 
     scope = Scope.from_parameters(str(warehouse))
     assert Population(scope, ["NO-SUCH-GRADE"]).chronic_absence() is None
+
+
+# --- in a real browser -----------------------------------------------------------------------
+
+BROWSER_PROBE = """<script>
+window.addEventListener('load', function () {
+  var images = Array.prototype.slice.call(document.images);
+  document.body.setAttribute('data-k12-probe', JSON.stringify({
+    images: images.length,
+    broken: images.filter(function (i) { return !i.complete || i.naturalWidth === 0; }).length,
+    page_width: document.documentElement.scrollWidth,
+    text: document.body.innerText.length}));
+});
+</script></body>"""
+
+
+def _browser() -> str | None:
+    import shutil
+
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+def test_every_report_renders_in_a_headless_browser(district_reports, tmp_path):
+    """Each report opened in headless Chromium: every chart image decodes, the page is no wider
+    than a laptop window, and a screenshot is written (CI installs chromium: .ci/run)."""
+    import json
+    import os
+    import subprocess
+
+    browser = _browser()
+    if browser is None:
+        if os.environ.get("K12_REQUIRE_BROWSER"):
+            pytest.fail("K12_REQUIRE_BROWSER is set but no chromium is installed (apt-get install chromium)")
+        pytest.skip("no headless browser here (CI installs chromium)")
+    out, results = district_reports
+    for name, result in results.items():
+        page = result.html.read_text(encoding="utf-8")
+        # external scripts and styles (the notebook template's CDN links) would wait on a network
+        # the district may not have; the report must read without them
+        offline = re.sub(r'<(script|link)[^>]+(src|href)="https?://[^"]*"[^>]*>(</script>)?', "", page)
+        probe = tmp_path / f"{name}.html"
+        probe.write_text(offline.replace("</body>", BROWSER_PROBE, 1), encoding="utf-8")
+        flags = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--window-size=1280,2000",
+                 "--virtual-time-budget=10000"]
+        dom = subprocess.run([*flags, "--dump-dom", probe.as_uri()], capture_output=True, text=True, timeout=120)
+        found = re.search(r'data-k12-probe="([^"]*)"', dom.stdout)
+        assert found, f"{name}: the page did not finish loading in the browser\n{dom.stderr[-2000:]}"
+        seen = json.loads(found[1].replace("&quot;", '"'))
+        assert seen["images"] >= result.charts > 0, (name, seen)
+        assert seen["broken"] == 0, (name, seen)
+        assert seen["page_width"] <= 1280, (name, seen)
+        assert seen["text"] > 2000, (name, seen)
+        shot = out / "screenshots" / f"{name}.png"
+        shot.parent.mkdir(exist_ok=True)
+        subprocess.run([*flags, f"--screenshot={shot}", probe.as_uri()], capture_output=True, timeout=120)
+        assert shot.read_bytes()[:4] == b"\x89PNG"
