@@ -43,6 +43,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from k12_inquiry import project, quarantine
+from k12_inquiry.exit_codes import EXIT_SIGINT, EXIT_SIGTERM
 from k12_inquiry.warehouse import WarehouseInUse, connect
 
 STAGING_PREFIX = ".k12-staging-"
@@ -62,7 +63,7 @@ class Interrupted(BaseException):
     def __init__(self, signum: int):
         super().__init__(signal.Signals(signum).name)
         self.signum = signum
-        self.exit_code = 128 + signum
+        self.exit_code = {signal.SIGINT: EXIT_SIGINT, signal.SIGTERM: EXIT_SIGTERM}.get(signum, 128 + signum)
 
 
 def _raise_interrupted(signum, _frame):
@@ -236,9 +237,7 @@ def live_path(warehouse: Path) -> Path:
     """The warehouse a staged file will replace (the path itself when it is not staged): what
     messages name, since the staged file disappears when the build ends."""
     warehouse = Path(warehouse)
-    if warehouse.parent.name.startswith(STAGING_PREFIX):
-        return warehouse.parent.parent / warehouse.name
-    return warehouse
+    return warehouse.parent.parent / warehouse.name if is_staged(warehouse) else warehouse
 
 
 def is_staged(warehouse: Path) -> bool:

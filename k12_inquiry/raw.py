@@ -54,6 +54,7 @@ class ExtractFile:
     extract_code: str
     school_year: int
     lea_code: str | None
+    part: str | None = None          # the date of a dated part file (ATTENDANCE_2025-26_20260115.txt)
 
 
 @dataclass
@@ -163,7 +164,7 @@ def discover(extracts_dir: Path, specs: dict[str, ExtractSpec]) -> tuple[list[Ex
                                         "Keep one file per extract and school year (and per date for a part file)."))
             continue
         seen[key] = path
-        files.append(ExtractFile(path, parsed.extract_code, parsed.school_year, parsed.lea_code))
+        files.append(ExtractFile(path, parsed.extract_code, parsed.school_year, parsed.lea_code, parsed.part))
     problems.extend(_same_extract_under_two_names(files))
     if not files:
         problems.append(FileProblem("error", str(extracts_dir), "no_extracts",
@@ -212,8 +213,7 @@ def _same_extract_under_two_names(files: list[ExtractFile]) -> list[FileProblem]
     problems = []
     by_key: dict[tuple, list[ExtractFile]] = {}
     for f in files:
-        part = contract.parse_file_name(f.path.name).part
-        by_key.setdefault((f.extract_code, f.school_year, part), []).append(f)
+        by_key.setdefault((f.extract_code, f.school_year, f.part), []).append(f)
     for (code, year, _part), group in sorted(by_key.items(), key=lambda item: (item[0][0], item[0][1], item[0][2] or "")):
         if len(group) < 2:
             continue
@@ -542,12 +542,12 @@ def _scan_bytes(path: Path) -> ByteScan:
                 bare_crs -= 1
                 if first_bare_cr is not None and first_bare_cr[0] == offset - 1:
                     first_bare_cr = None
-            if b"\r" in chunk:
-                found = _BARE_CR.findall(chunk)
-                bare_crs += len(found)
-                if found and first_bare_cr is None:
-                    at = _BARE_CR.search(chunk).start()
-                    first_bare_cr = (offset + at, lines_before + chunk.count(b"\n", 0, at) + 1)
+            # C-level counts (a CR ending the chunk counts as bare until the next chunk says otherwise)
+            found = chunk.count(b"\r") - chunk.count(b"\r\n")
+            bare_crs += found
+            if found and first_bare_cr is None:
+                at = _BARE_CR.search(chunk).start()
+                first_bare_cr = (offset + at, lines_before + chunk.count(b"\n", 0, at) + 1)
             previous_ended_with_cr = chunk.endswith(b"\r")
             lines_before += chunk.count(b"\n")
             offset += len(chunk)

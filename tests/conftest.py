@@ -35,6 +35,22 @@ def faulty_district(tmp_path_factory) -> Path:
     return out
 
 
+def linked_copy(district: Path, target: Path) -> Path:
+    """A copy of a district folder made of hard links (instant): a test that changes a file
+    writes it anew with `rewrite_file`, so the shared district is never touched."""
+    target.mkdir(parents=True)
+    for path in district.iterdir():
+        if path.is_file():
+            os.link(path, target / path.name)
+    return target
+
+
+def rewrite_file(path: Path, data: bytes) -> None:
+    """Replace a hard-linked file with new contents (unlink first: the link's other name keeps its bytes)."""
+    path.unlink()
+    path.write_bytes(data)
+
+
 def run_dbt(args: list[str], extracts: Path, work: Path, target: str = "local") -> subprocess.CompletedProcess:
     """dbt in the project folder against `extracts`, with its warehouse, cache, target and
     logs under `work` (so tests never touch the developer's warehouse)."""

@@ -27,23 +27,11 @@ import pytest
 from k12_inquiry import raw
 from k12_inquiry.exit_codes import EXIT_FILE_PROBLEM
 from k12_inquiry.quality.check import CheckSettings, run_check
-from tests.conftest import PROJECT_DIR
+from tests.conftest import PROJECT_DIR, linked_copy, rewrite_file
 
 YEAR = "2025-26"
 
 
-def _copy(district: Path, target: Path) -> Path:
-    """A copy of the district made of hard links (a changed file is written anew)."""
-    target.mkdir(parents=True)
-    for path in district.iterdir():
-        if path.is_file():
-            os.link(path, target / path.name)
-    return target
-
-
-def _rewrite(path: Path, data: bytes) -> None:
-    path.unlink()
-    path.write_bytes(data)
 
 
 def _lines(path: Path) -> list[bytes]:
@@ -63,7 +51,7 @@ def _edit_field(path: Path, line_number: int, column: str, value: bytes) -> byte
     old = fields[header.index(column)]
     fields[header.index(column)] = value
     lines[line_number - 1] = delimiter.join(fields)
-    _rewrite(path, b"\n".join(lines))
+    rewrite_file(path, b"\n".join(lines))
     return old
 
 
@@ -87,7 +75,7 @@ def _scan_errors(district: Path, cache: Path) -> list[raw.FileProblem]:
 @pytest.fixture(scope="module")
 def row_faults(clean_district, tmp_path_factory):
     work = tmp_path_factory.mktemp("row_faults")
-    district = _copy(clean_district, work / "district")
+    district = linked_copy(clean_district, work / "district")
     planted = {}
     senr = district / f"SENR_{YEAR}.txt"
     planted["school_in_directory"] = ("SENR", 2, "School of Attendance")
@@ -107,7 +95,7 @@ def row_faults(clean_district, tmp_path_factory):
     fields = lines[2].split("^")
     fields[header.index("SSID")] = "١٢٣٤٥٦٧٨٩٠"
     lines[2] = "^".join(fields)
-    _rewrite(sela, "\n".join(lines).encode("utf-8"))
+    rewrite_file(sela, "\n".join(lines).encode("utf-8"))
     planted["parses_as_type"] = ("SELA", 3, "SSID")
     settings = CheckSettings(extracts_dir=district, warehouse=work / "k12.duckdb", cache_dir=work / "cache",
                              reports_dir=work / "reports", max_bad_share=1.0)
@@ -143,24 +131,24 @@ def _only_error(errors: list[raw.FileProblem]) -> raw.FileProblem:
 
 
 def test_a_header_only_required_extract_stops_the_check(clean_district, tmp_path):
-    district = _copy(clean_district, tmp_path / "d")
+    district = linked_copy(clean_district, tmp_path / "d")
     sped = district / f"SPED_{YEAR}.txt"
-    _rewrite(sped, _lines(sped)[0] + b"\n")
+    rewrite_file(sped, _lines(sped)[0] + b"\n")
     error = _only_error(_scan_errors(district, tmp_path / "cache"))
     assert (error.file, error.rule) == (sped.name, "no_rows")
     assert "required extract" in error.message
 
 
 def test_a_header_only_senr_names_senr_and_no_other_file(clean_district, tmp_path):
-    district = _copy(clean_district, tmp_path / "d")
+    district = linked_copy(clean_district, tmp_path / "d")
     senr = district / f"SENR_{YEAR}.txt"
-    _rewrite(senr, _lines(senr)[0] + b"\r\n")
+    rewrite_file(senr, _lines(senr)[0] + b"\r\n")
     error = _only_error(_scan_errors(district, tmp_path / "cache"))
     assert (error.file, error.rule) == (senr.name, "no_rows")
 
 
 def test_every_file_also_copied_under_an_lea_prefix_stops_the_check(clean_district, tmp_path):
-    district = _copy(clean_district, tmp_path / "d")
+    district = linked_copy(clean_district, tmp_path / "d")
     for path in sorted(district.glob("*.txt")):
         os.link(path, district / f"9912345_{path.name}")
     errors = _scan_errors(district, tmp_path / "cache")
@@ -183,32 +171,32 @@ def test_a_byte_for_byte_copy_under_another_lea_prefix_stops_the_check(clean_dis
 
 
 def test_utf8_with_one_windows_1252_byte_stops_with_its_offset(clean_district, tmp_path):
-    district = _copy(clean_district, tmp_path / "d")
+    district = linked_copy(clean_district, tmp_path / "d")
     sinf = district / f"SINF_{YEAR}.txt"
     text = sinf.read_bytes().decode("cp1252")
     data = text.encode("utf-8")                      # names with accents are UTF-8 now
     assert b"\xc3" in data
     offset = len(data) - 200
     data = data[:offset] + b"caf\xe9" + data[offset:]
-    _rewrite(sinf, data)
+    rewrite_file(sinf, data)
     error = _only_error(_scan_errors(district, tmp_path / "cache"))
     assert (error.file, error.rule) == (sinf.name, "mixed_encoding")
     assert f"{offset + 3:,}" in error.message or str(offset + 3) in error.message
 
 
 def test_a_nul_beyond_the_first_64_kb_stops_the_check(clean_district, tmp_path):
-    district = _copy(clean_district, tmp_path / "d")
+    district = linked_copy(clean_district, tmp_path / "d")
     senr = district / f"SENR_{YEAR}.txt"
     data = senr.read_bytes()
     assert len(data) > 120_000
-    _rewrite(senr, data[:100_000] + b"\x00" + data[100_000:])
+    rewrite_file(senr, data[:100_000] + b"\x00" + data[100_000:])
     error = _only_error(_scan_errors(district, tmp_path / "cache"))
     assert (error.file, error.rule) == (senr.name, "nul_byte")
     assert "100,000" in error.message or "100000" in error.message
 
 
 def test_a_symlink_loop_is_named_as_a_broken_link_not_a_missing_extract(clean_district, tmp_path):
-    district = _copy(clean_district, tmp_path / "d")
+    district = linked_copy(clean_district, tmp_path / "d")
     senr = district / f"SENR_{YEAR}.txt"
     senr.unlink()
     senr.symlink_to(senr.name)                       # a link to itself
@@ -217,7 +205,7 @@ def test_a_symlink_loop_is_named_as_a_broken_link_not_a_missing_extract(clean_di
 
 
 def test_a_file_without_read_permission_is_named(clean_district, tmp_path, monkeypatch):
-    district = _copy(clean_district, tmp_path / "d")
+    district = linked_copy(clean_district, tmp_path / "d")
     senr = district / f"SENR_{YEAR}.txt"
     real_access = os.access
     # as root every file is readable, so the permission answer is simulated for this file
@@ -228,7 +216,7 @@ def test_a_file_without_read_permission_is_named(clean_district, tmp_path, monke
 
 
 def test_a_folder_without_read_permission_is_named(clean_district, tmp_path, monkeypatch):
-    district = _copy(clean_district, tmp_path / "d")
+    district = linked_copy(clean_district, tmp_path / "d")
 
     def refuse(self):
         raise PermissionError(13, "Permission denied")
@@ -239,7 +227,7 @@ def test_a_folder_without_read_permission_is_named(clean_district, tmp_path, mon
 
 
 def test_a_3_mb_line_stops_with_its_line_number_and_without_its_content(clean_district, tmp_path):
-    district = _copy(clean_district, tmp_path / "d")
+    district = linked_copy(clean_district, tmp_path / "d")
     senr = district / f"SENR_{YEAR}.txt"
     _edit_field(senr, 6, "Student Legal Last Name", b"Q" * 3_000_000)
     lines = _lines(senr)
@@ -258,7 +246,7 @@ def test_a_3_mb_line_stops_with_its_line_number_and_without_its_content(clean_di
 
 
 def test_unchanged_copies_of_the_clean_district_have_no_file_problem(clean_district, tmp_path):
-    district = _copy(clean_district, tmp_path / "d")
+    district = linked_copy(clean_district, tmp_path / "d")
     assert _scan_errors(district, tmp_path / "cache") == []
     shutil.rmtree(district)
 
@@ -269,7 +257,7 @@ def test_a_district_added_caa_range_is_enforced(clean_district, tmp_path, monkey
     from k12_inquiry import contract
     from k12_inquiry.quality import prepare
 
-    district = _copy(clean_district, tmp_path / "d")
+    district = linked_copy(clean_district, tmp_path / "d")
     caaspp = district / f"CAASPP_{YEAR}.txt"
     line = _line_where(caaspp, "Record Type", lambda value: value == "03")
     lines = _lines(caaspp)

@@ -14,24 +14,17 @@ line is quarantined under its own number, and nothing else is.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
 from k12_inquiry.quality.check import CheckSettings, run_check
+from tests.conftest import linked_copy, rewrite_file
 
 YEAR = "2025-26"
 PLANTED_CODE = b"ZZ"          # not a grade level, gender or record type
 
-
-def _copy(district: Path, target: Path) -> Path:
-    target.mkdir(parents=True)
-    for path in district.iterdir():
-        if path.is_file():
-            os.link(path, target / path.name)
-    return target
 
 
 def _data_lines(data: bytes) -> int:
@@ -65,10 +58,6 @@ def _encoding(data: bytes) -> str:
         return "cp1252"
 
 
-def _rewrite(path: Path, data: bytes) -> None:
-    path.unlink()
-    path.write_bytes(data)
-
 
 def _senr_case(lines: list[bytes], case: str) -> list[bytes]:
     """SENR lines (split at LF, without the LF) with the endings of `case`."""
@@ -96,13 +85,13 @@ def _senr_case(lines: list[bytes], case: str) -> list[bytes]:
 
 @pytest.mark.parametrize("case", ["crlf", "mixed", "bare_cr", "crlf_and_bare_cr"])
 def test_line_endings_never_add_or_shift_a_line(clean_district, tmp_path, case):
-    district = _copy(clean_district, tmp_path / "d")
+    district = linked_copy(clean_district, tmp_path / "d")
     senr = district / f"SENR_{YEAR}.txt"
     lines = _senr_case(senr.read_bytes().split(b"\n"), case)
     planted = len(lines) - 3                       # near the end: after every rewritten ending
     _plant_code(lines, planted, "Grade Level Code", b"^")
     data = b"\n".join(lines)
-    _rewrite(senr, data)
+    rewrite_file(senr, data)
     outcome, quarantine = _check(district, tmp_path)
     reconciled = {r.file: r for r in outcome.reconciliation}[senr.name]
     assert reconciled.rows_read == _data_lines(data)
@@ -116,7 +105,7 @@ def test_line_endings_never_add_or_shift_a_line(clean_district, tmp_path, case):
 
 
 def test_a_newline_inside_quotes_quarantines_both_physical_lines(clean_district, tmp_path):
-    district = _copy(clean_district, tmp_path / "d")
+    district = linked_copy(clean_district, tmp_path / "d")
     caaspp = district / f"CAASPP_{YEAR}.txt"
     lines = caaspp.read_bytes().split(b"\n")
     header = lines[0].split(b",")
@@ -128,7 +117,7 @@ def test_a_newline_inside_quotes_quarantines_both_physical_lines(clean_district,
     planted = len(lines) - 2                       # a later line, whose number the split shifts by one
     _plant_code(lines, planted - 1, "Record Type", b",")
     data = b"\n".join(lines)
-    _rewrite(caaspp, data)
+    rewrite_file(caaspp, data)
     physical = data.split(b"\n")
     assert physical[10].endswith(b'"NT') and physical[11].startswith(b'E"')
     outcome, quarantine = _check(district, tmp_path)
@@ -142,9 +131,9 @@ def test_a_newline_inside_quotes_quarantines_both_physical_lines(clean_district,
 def test_old_mac_files_with_cr_alone_stop_the_check(clean_district, tmp_path):
     from k12_inquiry import raw
 
-    district = _copy(clean_district, tmp_path / "d")
+    district = linked_copy(clean_district, tmp_path / "d")
     senr = district / f"SENR_{YEAR}.txt"
-    _rewrite(senr, senr.read_bytes().replace(b"\n", b"\r"))
+    rewrite_file(senr, senr.read_bytes().replace(b"\n", b"\r"))
     errors = raw.scan(district, tmp_path / "cache").errors
     assert [(e.file, e.rule) for e in errors] == [(senr.name, "carriage_return_line_endings")]
 

@@ -142,7 +142,8 @@ def create_lookup_tables(con: duckdb.DuckDBPyConnection, schema: str = raw.RAW_S
     and well-formed, even if the row fails another rule (one bad code in SENR must not turn
     a student's every course mark into a finding).
     """
-    senr = contract.load_contract()["SENR"]
+    specs = contract.load_contract()
+    senr = specs["SENR"]
     by_staging = {c.staging_column: c for c in senr.columns}
     lea, school, ssid = (by_staging[name] for name in rules.ENROLLMENT_MATCH_COLUMNS)
     well_formed = " and ".join(
@@ -155,7 +156,7 @@ def create_lookup_tables(con: duckdb.DuckDBPyConnection, schema: str = raw.RAW_S
         from {schema}.{senr.code.lower()}
         where {well_formed}
     """)
-    directory = contract.load_contract()[rules.SCHOOL_DIRECTORY["extract"]]
+    directory = specs[rules.SCHOOL_DIRECTORY["extract"]]
     cds = quote(directory.column(rules.SCHOOL_DIRECTORY["cds_code"]).raw_column)
     con.execute(f"""
         create or replace temp table {SCHOOL_DIRECTORY_TABLE} as
